@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { MarginTypeSchema, OptionalDecimalSchema } from '../numbers.js';
+import { BaseRowSchema, baseFields, defineSource } from './source.js';
+
+/**
+ * A row of COIN-M Position Information (seed 003): `maxQty` instead of `maxNotionalValue`, no
+ * `notional`. Amounts are contracts; PnL is in the margin coin.
+ */
+export const CoinmPositionRowSchema = BaseRowSchema.extend({
+  breakEvenPrice: OptionalDecimalSchema,
+  marginType: MarginTypeSchema,
+  isolatedMargin: OptionalDecimalSchema,
+  maxQty: OptionalDecimalSchema,
+});
+export type CoinmPositionRow = z.infer<typeof CoinmPositionRowSchema>;
+
+/** `GET /dapi/v1/positionRisk`, weight 1: https://developers.binance.com/docs/derivatives/coin-margined-futures/trade/Position-Information */
+export const coinm = defineSource({
+  id: 'coinm',
+  weight: 1,
+  transport: {
+    kind: 'rest',
+    defaultEndpoint: 'https://dapi.binance.com',
+    path: '/dapi/v1/positionRisk',
+    time: { path: '/dapi/v1/time', read: 'serverTime' },
+  },
+  serverFilters: ['marginAsset', 'pair'],
+  rowSchema: CoinmPositionRowSchema,
+  normalise: (row, account) => ({
+    ...baseFields(account, 'coinm', row),
+    breakEvenPrice: row.breakEvenPrice,
+    marginType: row.marginType,
+    isolatedMargin: row.isolatedMargin,
+    notional: null,
+    maxNotionalValue: null,
+    maxQty: row.maxQty,
+  }),
+});

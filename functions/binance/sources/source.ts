@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Position, SourceId } from '../../core/position.js';
+import {
+  DecimalSchema,
+  describeIssues,
+  liquidationPriceOrNull,
+  MillisSchema,
+  PositionSideSchema,
+  SymbolSchema,
+} from '../numbers.js';
+
+export const FILTER_NAMES = ['symbol', 'marginAsset', 'pair'] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+export type PositionFilter = Partial<Record<FilterName, string>>;
+
+/** How the exchange's clock is read on a REST host. */
+export interface TimeProbeSpec {
+  path: string;
+  /** `serverTime`: a JSON `{serverTime}` body; `date`: the `Date` header (hosts with no time endpoint). */
+  read: 'serverTime' | 'date';
+}
+
+export interface RestTransportSpec {
+  kind: 'rest';
+  defaultEndpoint: string;
+  path: string;
+  time: TimeProbeSpec;
+}
+
+export interface WsTransportSpec {
+  kind: 'ws';
+  defaultEndpoint: string;
+  method: string;
+}
+
+/**
+ * One of the five ways to read an account's positions. The five differ only in what really differs:
+ * transport and path, weight, the filters the exchange takes, and the raw row's fields.
+ */
+export interface PositionSource {
+  readonly id: SourceId;
+  readonly weight: number;
+  readonly transport: RestTransportSpec | WsTransportSpec;
+  /** Filters the exchange applies; `symbol` is applied here for sources that cannot filter by it. */
+  readonly serverFilters: readonly FilterName[];
+  /** Validates a response body and normalises its rows; throws `ResponseShapeError` naming the field. */
+  toPositions(body: unknown, account: string): Position[];
+}
+
+/** A response that is not the documented shape. The message names the row and field. */
+export class ResponseShapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResponseShapeError';
+  }
+}
+
+/** The fields every position source sends, with the exchange's spelling. */
+export const BaseRowSchema = z.object({
+  symbol: SymbolSchema,
+  positionSide: PositionSideSchema,
+  positionAmt: DecimalSchema,
+  entryPrice: DecimalSchema,
+  markPrice: DecimalSchema,
+  unRealizedProfit: DecimalSchema,
+  liquidationPrice: DecimalSchema.transform(liquidationPriceOrNull),
+  leverage: DecimalSchema,
+  updateTime: MillisSchema,
+});
+export type BaseRow = z.infer<typeof BaseRowSchema>;
+
+/** The fields of a position every source has, from a parsed base row. */
+export function baseFields(account: string, source: SourceId, row: BaseRow) {
+  return {
+    account,
+    source,
+    symbol: row.symbol,
+    positionSide: row.positionSide,
+    positionAmt: row.positionAmt,
+    entryPrice: row.entryPrice,
+    markPrice: row.markPrice,
+    liquidationPrice: row.liquidationPrice,
+    leverage: row.leverage,
+    unrealizedProfit: row.unRealizedProfit,
+    updateTime: row.updateTime,
+  } satisfies Partial<Position>;
+}
+
+export interface SourceDefinition<Row> {
+  id: SourceId;
+  weight: number;
+  transport: RestTransportSpec | WsTransportSpec;
+  serverFilters: readonly FilterName[];
+  rowSchema: z.ZodType<Row>;
+  normalise: (row: Row, account: string) => Position;
+}
+
+export function defineSource<Row>(def: SourceDefinition<Row>): PositionSource {
+  const bodySchema = z.array(def.rowSchema);
+  return {
+    id: def.id,
+    weight: def.weight,
+    transport: def.transport,
+    serverFilters: def.serverFilters,
+    toPositions(body, account) {
+      const parsed = bodySchema.safeParse(body);
+      if (!parsed.success) {
+        const what = Array.isArray(body) ? 'a position' : 'the response';
+        throw new ResponseShapeError(`${what} is not the documented shape: ${describeIssues(parsed.error)}`);
+      }
+      return parsed.data.map((row) => def.normalise(row, account));
+    },
+  };
+}

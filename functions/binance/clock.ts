@@ -4,10 +4,8 @@
  * would silence every source. The offset is learned from the exchange without delaying the first call
  * (the local clock is right almost always), and learned again whenever the exchange answers -1021.
  */
-export interface ServerTimeProbe {
-  /** Reads the exchange's time once; returns the server's time and the local time it applies to. */
-  (): Promise<{ serverTime: number; localTime: number }>;
-}
+/** Reads the exchange's time once; returns the server's time and the local time it applies to. */
+export type ServerTimeProbe = () => Promise<{ serverTime: number; localTime: number }>;
 
 export class ServerClock {
   #offsetMs = 0;

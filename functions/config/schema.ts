@@ -8,6 +8,125 @@ import { SOURCE_IDS } from '../core/position.js';
 
 const SourceIdSchema = z.enum(SOURCE_IDS);
 
+const Pct = z.number().positive().max(100);
+const SymbolName = z.string().regex(/^[A-Z0-9_]{2,40}$/, 'a symbol such as BTCUSDT or BTCUSD_PERP');
+
+const LiqDistanceSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** Distance of mark to liquidation price, in percent of the mark, at or below which a warning fires. */
+    warningPct: Pct.optional(),
+    /** ...and at or below which it is critical. */
+    criticalPct: Pct.optional(),
+    /** Hysteresis: a tier resolves only once the distance is this many points above its threshold. */
+    resolveMarginPct: z.number().min(0).max(50).optional(),
+    /** Per-symbol thresholds. */
+    symbols: z
+      .record(SymbolName, z.object({ warningPct: Pct.optional(), criticalPct: Pct.optional() }).strict())
+      .optional(),
+  })
+  .strict();
+
+const LeverageCapSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** The highest leverage allowed without an alert. */
+    default: z.number().positive().max(200).optional(),
+    /** Per-symbol caps. */
+    symbols: z.record(SymbolName, z.number().positive().max(200)).optional(),
+  })
+  .strict();
+
+const RulesSchema = z
+  .object({
+    liqDistance: LiqDistanceSchema.optional(),
+    leverageCap: LeverageCapSchema.optional(),
+    newHedgeLeg: z.object({ enabled: z.boolean().optional() }).strict().optional(),
+    sourceDown: z
+      .object({
+        enabled: z.boolean().optional(),
+        /** Failed cycles in a row before it fires. */
+        afterFailures: z.number().int().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    notionalCap: z
+      .object({
+        enabled: z.boolean().optional(),
+        /** Fires when |notional| reaches this percentage of the bracket's maxNotionalValue. */
+        warningPct: Pct.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Minutes between repeats of an alert that keeps firing, per severity. */
+    repeatMinutes: z
+      .object({
+        info: z.number().int().min(1).optional(),
+        warning: z.number().int().min(1).optional(),
+        critical: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
+const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'an IANA time zone such as UTC or Europe/Berlin' },
+);
+const ChatId = z.number().int().refine((n) => n !== 0, 'a Telegram chat id');
+
+const ChatSchema = z
+  .object({
+    /** A Telegram chat id: a user's id for a private chat, a negative id for a group. */
+    id: ChatId,
+    /** In a group: only these user ids may command the bot. */
+    userIds: z.array(z.number().int().positive()).optional(),
+    /** In a forum: the topic (message_thread_id) alerts go to and commands are taken from. */
+    threadId: z.number().int().positive().optional(),
+    /** Hours in which only critical alerts are sent. */
+    quietHours: z.object({ from: HHMM, to: HHMM, timeZone: TimeZone.optional() }).strict().optional(),
+    /** Severities delivered without a sound. */
+    silent: z.array(z.enum(['info', 'warning', 'critical'])).optional(),
+  })
+  .strict();
+
+const TelegramSchema = z
+  .object({
+    /** Chats that get alerts and answers, with defaults for everything else. */
+    chatIds: z.array(ChatId).optional(),
+    /** Chats with settings of their own. */
+    chats: z.array(ChatSchema).optional(),
+    /** The bot's username (without @), so a cold start needs no getMe call. */
+    botUsername: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'a bot username such as liqwatch_bot').optional(),
+    /** The daily digest: what is open, and that the checks ran. */
+    digest: z
+      .object({ enabled: z.boolean().optional(), at: HHMM.optional(), timeZone: TimeZone.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const ScheduleSchema = z
+  .object({
+    /** How often the check runs. */
+    everyMinutes: z.number().int().min(1).max(60).optional(),
+    /** Inside one run, check again every this many seconds until the next run is due (0: once). */
+    pollSeconds: z.number().int().min(0).max(600).optional(),
+  })
+  .strict()
+  .refine((s) => !s.pollSeconds || s.pollSeconds < (s.everyMinutes ?? 1) * 60, {
+    message: 'pollSeconds must be shorter than the schedule interval',
+  });
+
 const AccountSchema = z
   .object({
     /** How alerts and commands name the account. */
@@ -33,6 +152,8 @@ const AccountSchema = z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name, such as LIQWATCH_KEYS_MAIN')
       .optional(),
+    /** Rule settings for this account only, over the top-level ones. */
+    rules: RulesSchema.optional(),
   })
   .strict()
   .refine((a) => [a.secretId, a.keysFile, a.keysEnv].filter((k) => k !== undefined).length === 1, {
@@ -59,10 +180,25 @@ export const ConfigSchema = z
       .array(AccountSchema)
       .min(1, 'configure at least one account')
       .refine((a) => new Set(a.map((x) => x.name)).size === a.length, { message: 'account names must be unique' }),
+    /** Rule thresholds; every field has a default. */
+    rules: RulesSchema.default({}),
+    /** Where alerts go and who may talk to the bot. */
+    telegram: TelegramSchema.default({}),
+    /** When the check runs. */
+    schedule: ScheduleSchema.default({}),
     /** Replaces the exchange's endpoints per source (a testnet, a simulator, a proxy). */
     endpoints: EndpointsSchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const ids = [...(c.telegram.chatIds ?? []), ...(c.telegram.chats ?? []).map((x) => x.id)];
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['telegram'], message: 'a chat is listed twice' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type AccountConfig = Config['accounts'][number];
+export type RulesConfig = z.infer<typeof RulesSchema>;
+export type ChatConfig = z.infer<typeof ChatSchema>;
+export type Severity = 'info' | 'warning' | 'critical';

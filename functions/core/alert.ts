@@ -1,0 +1,86 @@
+import type { PositionSide, SourceId } from './position.js';
+
+/**
+ * Alerts, as the design's contract describes them ("Alert"), and the state an alert keeps between
+ * cycles. `keys-refused` and `notional-cap` extend the design's rule list (README, "Rules").
+ */
+export const RULE_IDS = [
+  'liq-distance',
+  'leverage-cap',
+  'new-hedge-leg',
+  'source-down',
+  'keys-refused',
+  'notional-cap',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export interface Alert {
+  rule: RuleId;
+  severity: Severity;
+  status: 'firing' | 'resolved';
+  account: string;
+  /** `null` for an alert about the whole account (`keys-refused`). */
+  source: SourceId | null;
+  symbol: string | null;
+  positionSide: PositionSide | null;
+  value: number | null;
+  threshold: number | null;
+  message: string;
+}
+
+/** What a rule finds this cycle: an alert that should be firing now. */
+export type Finding = Omit<Alert, 'status'>;
+
+/** Why a notification goes out. */
+export type NotificationKind = 'firing' | 'escalated' | 'repeat' | 'resolved';
+
+export interface Notification {
+  kind: NotificationKind;
+  alert: Alert;
+  /** When the alert started firing. */
+  since: number;
+}
+
+/** What one chat was last told of an alert. */
+export interface Told {
+  at: number;
+  severity: Severity;
+}
+
+/** The state of one alert between cycles. */
+export interface AlertState {
+  /** The last finding, as it fires now. */
+  alert: Finding;
+  since: number;
+  /**
+   * Per chat id: when the chat was last told and of which severity. A chat that was muted or in quiet
+   * hours when the alert fired has no entry yet, and is told once that ends (if it still fires).
+   */
+  told: Record<string, Told>;
+}
+
+/** An alert's identity across cycles: account, source, symbol, side and rule. */
+export function alertKey(a: Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide' | 'rule'>): string {
+  return [a.account, a.source ?? '*', a.symbol ?? '*', a.positionSide ?? '*', a.rule].join('|');
+}
+
+/** Rules whose alerts are events: told once, never resolved. */
+export function isEventRule(rule: RuleId): boolean {
+  return rule === 'new-hedge-leg';
+}
+
+/** The side a trader reads: LONG or SHORT, also for a one-way leg. */
+export function sideLabel(side: PositionSide, positionAmt: number): string {
+  if (side !== 'BOTH') return side;
+  return positionAmt < 0 ? 'SHORT' : 'LONG';
+}
+
+/** Two decimals are enough for a value in a message or an alert. */
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -26,19 +26,22 @@ export function isMuted(
   chatId: number,
   nowMs: number,
 ): boolean {
-  return mutes.some((m) => {
-    if (!isMuteActive(m, nowMs) || (m.chatId !== null && m.chatId !== chatId)) return false;
-    switch (m.scope) {
-      case 'all':
-        return true;
-      case 'account':
-        return m.target === alert.account;
-      case 'symbol':
-        return alert.symbol !== null && m.target === alert.symbol;
-      case 'alert':
-        return m.target === alertKey(alert);
-    }
-  });
+  return mutes.some(
+    (m) => isMuteActive(m, nowMs) && (m.chatId === null || m.chatId === chatId) && muteCovers(m, alert),
+  );
+}
+
+function muteCovers(m: Mute, alert: Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide' | 'rule'>): boolean {
+  switch (m.scope) {
+    case 'all':
+      return true;
+    case 'account':
+      return m.target === alert.account;
+    case 'symbol':
+      return alert.symbol !== null && m.target === alert.symbol;
+    case 'alert':
+      return m.target === alertKey(alert);
+  }
 }
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

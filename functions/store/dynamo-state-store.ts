@@ -1,0 +1,226 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AccountState } from '../core/alerts.js';
+import type { Mute } from '../core/mutes.js';
+import { AccountStateSchema, MuteSchema, type WeightReport, WeightReportSchema } from './schemas.js';
+import type { SendClaim, StateStore, VersionedState } from './state-store.js';
+
+/** Sent markers and seen update ids outlive any redelivery by far. */
+const SENT_TTL_S = 7 * 86_400;
+const UPDATE_TTL_S = 2 * 86_400;
+const DIGEST_TTL_S = 3 * 86_400;
+
+/** Thrown when an item read back does not have the shape we wrote. */
+export class StoredItemError extends Error {
+  constructor(key: string, detail: string) {
+    super(`state table item ${key} is not readable: ${detail}`);
+    this.name = 'StoredItemError';
+  }
+}
+
+/**
+ * The state table: one item per account (its whole state, moved forward by one conditional write),
+ * one per mute, sent marker, seen update and digest slot. Key `pk`/`sk`, TTL attribute `expiresAt`
+ * (epoch seconds). No keys or secrets are ever written here: only positions' legs and alerts.
+ */
+export class DynamoStateStore implements StateStore {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#table = tableName;
+  }
+
+  async loadAccount(account: string): Promise<VersionedState> {
+    const key = { pk: `ACCOUNT#${account}`, sk: 'STATE' };
+    const { Item } = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+    if (!Item) return { state: null, version: 0 };
+    return { state: parseJson(Item.state, AccountStateSchema, key.pk), version: Number(Item.version) };
+  }
+
+  async saveAccount(state: AccountState, version: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: `ACCOUNT#${state.account}`,
+            sk: 'STATE',
+            version: version + 1,
+            state: JSON.stringify(state),
+          },
+          ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listMutes(nowMs: number): Promise<Mute[]> {
+    const items = await this.#query('MUTE');
+    return items
+      .map((item) => parseJson(item.mute, MuteSchema, `MUTE/${String(item.sk)}`))
+      .filter((m) => m.until === null || m.until > nowMs);
+  }
+
+  async putMute(mute: Mute): Promise<void> {
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          pk: 'MUTE',
+          sk: mute.id,
+          mute: JSON.stringify(mute),
+          ...(mute.until === null ? {} : { expiresAt: Math.ceil(mute.until / 1000) + 3600 }),
+        },
+      }),
+    );
+  }
+
+  async deleteMutes(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 25) {
+      const chunk = ids.slice(i, i + 25);
+      await this.#doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [this.#table]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: 'MUTE', sk: id } } })) },
+        }),
+      );
+    }
+  }
+
+  async claimSend(id: string, nowMs: number, leaseMs: number): Promise<SendClaim> {
+    const key = { pk: `SENT#${id}`, sk: 'SENT' };
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, status: 'sending', leaseUntil: nowMs + leaseMs, expiresAt: epochS(nowMs) + SENT_TTL_S },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+      return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
+    }
+  }
+
+  async markSent(id: string, nowMs: number): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk: `SENT#${id}`, sk: 'SENT' },
+        UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':now': nowMs },
+      }),
+    );
+  }
+
+  async releaseSend(id: string): Promise<void> {
+    await this.#doc
+      .send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { pk: `SENT#${id}`, sk: 'SENT' },
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  claimUpdate(updateId: number, nowMs: number): Promise<boolean> {
+    return this.#claimOnce({ pk: `UPDATE#${updateId}`, sk: 'UPDATE' }, epochS(nowMs) + UPDATE_TTL_S);
+  }
+
+  claimDigest(slot: string, nowMs: number): Promise<boolean> {
+    return this.#claimOnce({ pk: 'DIGEST', sk: slot }, epochS(nowMs) + DIGEST_TTL_S);
+  }
+
+  async saveWeight(report: WeightReport): Promise<void> {
+    await this.#doc.send(
+      new PutCommand({ TableName: this.#table, Item: { pk: 'STATUS', sk: 'WEIGHT', report: JSON.stringify(report) } }),
+    );
+  }
+
+  async loadWeight(): Promise<WeightReport | null> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: { pk: 'STATUS', sk: 'WEIGHT' } }),
+    );
+    return Item ? parseJson(Item.report, WeightReportSchema, 'STATUS/WEIGHT') : null;
+  }
+
+  async #claimOnce(key: { pk: string; sk: string }, expiresAt: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async #query(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function epochS(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function parseJson<T>(
+  text: unknown,
+  schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } },
+  key: string,
+): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(String(text));
+  } catch {
+    throw new StoredItemError(key, 'not JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StoredItemError(key, parsed.error?.message ?? 'unexpected shape');
+  return parsed.data as T;
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { RULE_IDS, SEVERITIES } from '../core/alert.js';
+import type { AccountState } from '../core/alerts.js';
+import type { Mute } from '../core/mutes.js';
+import { POSITION_SIDES, SOURCE_IDS } from '../core/position.js';
+
+/*
+ * What we read back from the table is an I/O edge like any other: parsed, not cast. The account state
+ * is stored as one JSON document so that one conditional write moves the whole account forward.
+ */
+
+const SourceIdSchema = z.enum(SOURCE_IDS);
+const SeveritySchema = z.enum(SEVERITIES);
+
+const FindingSchema = z.object({
+  rule: z.enum(RULE_IDS),
+  severity: SeveritySchema,
+  account: z.string(),
+  source: SourceIdSchema.nullable(),
+  symbol: z.string().nullable(),
+  positionSide: z.enum(POSITION_SIDES).nullable(),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  message: z.string(),
+});
+
+const AlertStateSchema = z.object({
+  alert: FindingSchema,
+  since: z.number(),
+  told: z.record(z.string(), z.object({ at: z.number(), severity: SeveritySchema })),
+});
+
+const SourceHealthSchema = z.object({
+  failures: z.number().int().min(0),
+  lastCheckAt: z.number(),
+  lastOkAt: z.number().nullable(),
+  lastError: z
+    .object({
+      kind: z.string(),
+      message: z.string(),
+      exchangeCode: z.number().nullable(),
+      keysRefused: z.boolean(),
+    })
+    .nullable(),
+  openPositions: z.number().int().min(0),
+});
+
+export const AccountStateSchema: z.ZodType<AccountState> = z.object({
+  account: z.string(),
+  legs: z.partialRecord(SourceIdSchema, z.record(z.string(), z.number())),
+  health: z.partialRecord(SourceIdSchema, SourceHealthSchema),
+  alerts: z.record(z.string(), AlertStateSchema),
+  lastCycleAt: z.number().nullable(),
+});
+
+export const MuteSchema: z.ZodType<Mute> = z.object({
+  id: z.string(),
+  scope: z.enum(['all', 'account', 'symbol', 'alert']),
+  target: z.string().nullable(),
+  until: z.number().nullable(),
+  chatId: z.number().nullable(),
+  createdAt: z.number(),
+});
+
+/** Request weight each exchange host reported, as of the last check. */
+export const WeightReportSchema = z.object({
+  at: z.number(),
+  hosts: z.array(z.object({ host: z.string(), usedWeight1m: z.number(), at: z.number().optional() })),
+});
+export type WeightReport = z.infer<typeof WeightReportSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SOURCE_IDS } from '../core/position.js';
+import { resolveRuleSettings, ruleSettingsProblems } from '../core/rules/settings.js';
 
 /*
  * The config file (`liqwatch.config.json`, or inline JSON in LIQWATCH_CONFIG). One schema, used at
@@ -82,7 +83,10 @@ const TimeZone = z.string().refine(
   },
   { message: 'an IANA time zone such as UTC or Europe/Berlin' },
 );
-const ChatId = z.number().int().refine((n) => n !== 0, 'a Telegram chat id');
+const ChatId = z
+  .number()
+  .int()
+  .refine((n) => n !== 0, 'a Telegram chat id');
 
 const ChatSchema = z
   .object({
@@ -94,8 +98,8 @@ const ChatSchema = z
     threadId: z.number().int().positive().optional(),
     /** Hours in which only critical alerts are sent. */
     quietHours: z.object({ from: HHMM, to: HHMM, timeZone: TimeZone.optional() }).strict().optional(),
-    /** Severities delivered without a sound. */
-    silent: z.array(z.enum(['info', 'warning', 'critical'])).optional(),
+    /** Severities delivered without a sound (a critical alert always rings). */
+    silent: z.array(z.enum(['info', 'warning'])).optional(),
   })
   .strict();
 
@@ -106,7 +110,10 @@ const TelegramSchema = z
     /** Chats with settings of their own. */
     chats: z.array(ChatSchema).optional(),
     /** The bot's username (without @), so a cold start needs no getMe call. */
-    botUsername: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'a bot username such as liqwatch_bot').optional(),
+    botUsername: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{5,32}$/, 'a bot username such as liqwatch_bot')
+      .optional(),
     /** The daily digest: what is open, and that the checks ran. */
     digest: z
       .object({ enabled: z.boolean().optional(), at: HHMM.optional(), timeZone: TimeZone.optional() })
@@ -195,10 +202,18 @@ export const ConfigSchema = z
     if (new Set(ids).size !== ids.length) {
       ctx.addIssue({ code: 'custom', path: ['telegram'], message: 'a chat is listed twice' });
     }
+    for (const p of ruleSettingsProblems(resolveRuleSettings(c.rules))) {
+      ctx.addIssue({ code: 'custom', path: ['rules', ...p.path], message: p.message });
+    }
+    c.accounts.forEach((a, i) => {
+      if (!a.rules) return;
+      for (const p of ruleSettingsProblems(resolveRuleSettings(c.rules, a.rules))) {
+        ctx.addIssue({ code: 'custom', path: ['accounts', i, 'rules', ...p.path], message: p.message });
+      }
+    });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type AccountConfig = Config['accounts'][number];
 export type RulesConfig = z.infer<typeof RulesSchema>;
 export type ChatConfig = z.infer<typeof ChatSchema>;
-export type Severity = 'info' | 'warning' | 'critical';

@@ -1,0 +1,28 @@
+/** What a command may touch of the process, so tests can run it in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Resolves when the user asks to stop (Ctrl-C); long-running commands wait on it. */
+  stopped?: Promise<void>;
+  /** Lines typed on standard input. */
+  stdin?: AsyncIterable<string>;
+}
+
+/** A mistake in how the command was called: the message says what to type instead. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

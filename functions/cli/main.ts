@@ -1,0 +1,53 @@
+import { KeysError } from '../config/keys.js';
+import { ConfigError } from '../config/load.js';
+import { runCheckCommand } from './check.js';
+import { runConfigCommand } from './config.js';
+import { type CliIo, processIo, UsageError } from './io.js';
+import { runPositionsCommand } from './positions.js';
+
+const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
+
+Usage:
+  liqwatch positions --source <id> --keys <file> [--base-url <url>] [--symbol <s>] [--pair <p>] [--margin-asset <a>] [--all] [--json]
+  liqwatch positions --config <file> [--account <name>] [--symbol <s>] [--all] [--json]
+  liqwatch check --config <file> [--once | --cycles <n> --interval <s>] [--state-dir <dir>] [--json]
+  liqwatch config validate <file>
+
+Sources: usdm, usdm-ws, coinm, pm-um, pm-cm.
+`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  positions: runPositionsCommand,
+  check: runCheckCommand,
+  config: runConfigCommand,
+};
+
+/** The `liqwatch` command: returns the exit status; a failure prints one line (or a config's problems) on stderr. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`liqwatch: unknown command "${name}"; try: ${Object.keys(COMMANDS).join(', ')} (liqwatch --help)\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`liqwatch ${name}: ${error.message} (liqwatch --help)\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof KeysError) {
+      io.stderr(`liqwatch ${name}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`liqwatch ${name}: ${(error as Error).message ?? String(error)}\n`);
+    return 1;
+  }
+}

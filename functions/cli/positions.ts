@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BinanceClient, type PositionRequest } from '../binance/client.js';
+import { Signer } from '../binance/sign.js';
+import type { PositionFilter } from '../binance/sources/index.js';
+import { KeysError, parseKeys } from '../config/keys.js';
+import { createKeysProvider } from '../config/keys-provider.js';
+import { loadConfig } from '../config/load.js';
+import { renderPositionsTable } from '../core/format/positions-table.js';
+import { isOpen, isSourceId, type Position, SOURCE_IDS } from '../core/position.js';
+import { parseOptions } from './args.js';
+import { type CliIo, UsageError } from './io.js';
+
+const OPTIONS = {
+  source: { type: 'string' },
+  keys: { type: 'string' },
+  'base-url': { type: 'string' },
+  config: { type: 'string' },
+  account: { type: 'string' },
+  symbol: { type: 'string' },
+  pair: { type: 'string' },
+  'margin-asset': { type: 'string' },
+  all: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/**
+ * `liqwatch positions`: one source read with a keys file, or every source of the configured accounts.
+ * Humans get a table nearest-to-liquidation first; `--json` prints the position contract.
+ */
+export async function runPositionsCommand(args: string[], io: CliIo): Promise<number> {
+  const { values: o } = parseOptions(args, OPTIONS);
+  const filter: PositionFilter = {
+    ...(o.symbol ? { symbol: o.symbol.toUpperCase() } : {}),
+    ...(o.pair ? { pair: o.pair.toUpperCase() } : {}),
+    ...(o['margin-asset'] ? { marginAsset: o['margin-asset'].toUpperCase() } : {}),
+  };
+  const requests = o.config ? await fromConfig(o, filter, io) : await fromKeys(o, filter, io);
+
+  const client = new BinanceClient();
+  try {
+    const results = await client.fetchAll(requests, { concurrency: 16 });
+    const positions: Position[] = results.flatMap((r) => (r.ok ? r.positions : []));
+    const shown = o.all ? positions : positions.filter(isOpen);
+    io.stdout(o.json ? `${JSON.stringify(shown, null, 2)}\n` : `${renderPositionsTable(shown)}\n`);
+    const failed = results.filter((r) => !r.ok);
+    for (const r of failed) io.stderr(`liqwatch positions: ${r.error.message}\n`);
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
+
+type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest[]> {
+  if (!o.source || !o.keys) throw new UsageError('give --source <id> and --keys <file>, or --config <file>');
+  if (!isSourceId(o.source)) {
+    throw new UsageError(`unknown source "${o.source}"; the sources are ${SOURCE_IDS.join(', ')}`);
+  }
+  if (o.account) throw new UsageError('--account goes with --config');
+  const path = resolve(io.cwd, o.keys);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new KeysError(`keys file ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`);
+  }
+  const account = 'cli';
+  const signer = Signer.fromKeys(parseKeys(text, `keys file ${path}`), account);
+  return [{ account, source: o.source, signer, endpoint: o['base-url'], filter }];
+}
+
+async function fromConfig(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest[]> {
+  if (o.source || o.keys || o['base-url']) {
+    throw new UsageError(
+      '--config reads the sources, keys and endpoints from the config; drop --source, --keys and --base-url',
+    );
+  }
+  const { config, baseDir } = await loadConfig(o.config!, io.cwd);
+  const accounts = o.account ? config.accounts.filter((a) => a.name === o.account) : config.accounts;
+  if (accounts.length === 0) {
+    throw new UsageError(
+      `no account "${o.account}" in the config; it has ${config.accounts.map((a) => a.name).join(', ')}`,
+    );
+  }
+  const needsSecrets = accounts.some((a) => a.secretId);
+  const keys = createKeysProvider({
+    baseDir,
+    env: io.env,
+    secrets: needsSecrets ? new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }) : undefined,
+  });
+  const requests: PositionRequest[] = [];
+  for (const account of accounts) {
+    const signer = await keys.signerFor(account);
+    for (const source of account.sources) {
+      requests.push({ account: account.name, source, signer, endpoint: config.endpoints[source], filter });
+    }
+  }
+  return requests;
+}

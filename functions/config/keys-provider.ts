@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Signer } from '../binance/sign.js';
+import { KeysError, parseKeys } from './keys.js';
+import type { AccountConfig } from './schema.js';
+
+/** The one call of Powertools' `SecretsProvider` we use, so tests can hand in one pointed at a fake. */
+export interface SecretReader {
+  get(name: string, options: { maxAge: number; forceFetch?: boolean }): Promise<unknown>;
+}
+
+export interface KeysProvider {
+  /**
+   * The account's signer. `fresh` re-reads the keys (a rotated secret after the exchange refused the
+   * old key); otherwise a secret is cached for five minutes while the container is warm.
+   */
+  signerFor(account: AccountConfig, opts?: { fresh?: boolean }): Promise<Signer>;
+}
+
+const SECRET_MAX_AGE_S = 300;
+
+/**
+ * Keys from where the account's config says: a Secrets Manager secret, a JSON file (relative to the
+ * config file) or an environment variable. Error messages name the account and the place, never a value.
+ */
+export function createKeysProvider(deps: {
+  baseDir: string;
+  env?: NodeJS.ProcessEnv;
+  secrets?: SecretReader | undefined;
+}): KeysProvider {
+  const env = deps.env ?? process.env;
+  const signers = new Map<string, Signer>();
+  return {
+    async signerFor(account, opts = {}) {
+      const cached = signers.get(account.name);
+      if (cached && !opts.fresh && !account.secretId) return cached;
+      const signer = Signer.fromKeys(await readKeys(account, opts.fresh ?? false), account.name);
+      signers.set(account.name, signer);
+      return signer;
+    },
+  };
+
+  async function readKeys(account: AccountConfig, fresh: boolean) {
+    if (account.secretId) {
+      const where = `account ${account.name}: secret ${account.secretId}`;
+      if (!deps.secrets) throw new KeysError(`${where}: no Secrets Manager access is configured here`);
+      let value: unknown;
+      try {
+        value = await deps.secrets.get(account.secretId, { maxAge: SECRET_MAX_AGE_S, forceFetch: fresh });
+      } catch (error) {
+        throw new KeysError(`${where}: cannot be read (${(error as Error).name})`);
+      }
+      if (value === undefined) throw new KeysError(`${where}: has no value`);
+      return parseKeys(value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value, where);
+    }
+    if (account.keysFile) {
+      const path = resolve(deps.baseDir, account.keysFile);
+      const where = `account ${account.name}: keys file ${path}`;
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw new KeysError(`${where}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}`);
+      }
+      return parseKeys(text, where);
+    }
+    const name = account.keysEnv!;
+    const where = `account ${account.name}: environment variable ${name}`;
+    const text = env[name];
+    if (!text) throw new KeysError(`${where}: is not set`);
+    return parseKeys(text, where);
+  }
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { type Finding, type Notification, RULE_IDS, SEVERITIES } from './alert.js';
+import type { ChatNotifications } from './alerts.js';
+import { POSITION_SIDES, SOURCE_IDS } from './position.js';
+
+/*
+ * What the check hands to the bot through the alerts queue: one message body per chat and cycle. Its
+ * `id` is deterministic, so a redelivered or re-enqueued body is recognised by the bot's sent marker.
+ */
+
+const FindingSchema = z.object({
+  rule: z.enum(RULE_IDS),
+  severity: z.enum(SEVERITIES),
+  account: z.string(),
+  source: z.enum(SOURCE_IDS).nullable(),
+  symbol: z.string().nullable(),
+  positionSide: z.enum(POSITION_SIDES).nullable(),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  message: z.string(),
+});
+
+const NotificationSchema = z.object({
+  kind: z.enum(['firing', 'escalated', 'repeat', 'resolved']),
+  alert: FindingSchema.extend({ status: z.enum(['firing', 'resolved']) }),
+  since: z.number(),
+});
+
+const SourceSummarySchema = z.object({
+  source: z.enum(SOURCE_IDS),
+  failures: z.number(),
+  lastOkAt: z.number().nullable(),
+  openPositions: z.number(),
+});
+
+export const DigestSchema = z.object({
+  accounts: z.array(
+    z.object({
+      account: z.string(),
+      lastCycleAt: z.number().nullable(),
+      sources: z.array(SourceSummarySchema),
+      firing: z.array(FindingSchema),
+    }),
+  ),
+});
+export type Digest = z.infer<typeof DigestSchema>;
+
+const Common = {
+  id: z.string().min(8),
+  chatId: z.number(),
+  threadId: z.number().optional(),
+  at: z.number(),
+};
+
+export const DeliverySchema = z.discriminatedUnion('kind', [
+  z.object({
+    ...Common,
+    kind: z.literal('alerts'),
+    silent: z.boolean(),
+    notifications: z.array(NotificationSchema).min(1),
+  }),
+  z.object({ ...Common, kind: z.literal('digest'), silent: z.boolean(), digest: DigestSchema }),
+]);
+export type Delivery = z.infer<typeof DeliverySchema>;
+export type AlertDelivery = Extract<Delivery, { kind: 'alerts' }>;
+
+function idOf(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/** One chat's notifications of one cycle as a queue message; the same input always gives the same id. */
+export function toAlertDelivery(account: string, nowMs: number, c: ChatNotifications): AlertDelivery {
+  const parts = c.notifications.map((n: Notification) =>
+    [
+      n.kind,
+      n.alert.severity,
+      n.alert.account,
+      n.alert.source,
+      n.alert.symbol,
+      n.alert.positionSide,
+      n.alert.rule,
+    ].join('|'),
+  );
+  return {
+    id: idOf(['alerts', String(c.chatId), account, String(nowMs), ...parts]),
+    kind: 'alerts',
+    chatId: c.chatId,
+    ...(c.threadId === undefined ? {} : { threadId: c.threadId }),
+    at: nowMs,
+    silent: c.silent,
+    notifications: c.notifications,
+  };
+}
+
+/** The daily digest for one chat; one id per chat and slot. */
+export function toDigestDelivery(
+  chat: { id: number; threadId?: number | undefined },
+  slot: string,
+  nowMs: number,
+  digest: Digest,
+): Delivery {
+  return {
+    id: idOf(['digest', String(chat.id), slot]),
+    kind: 'digest',
+    chatId: chat.id,
+    ...(chat.threadId === undefined ? {} : { threadId: chat.threadId }),
+    at: nowMs,
+    silent: true,
+    digest,
+  };
+}
+
+export type { Finding };

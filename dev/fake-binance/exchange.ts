@@ -1,0 +1,121 @@
+import { checkApiKey, checkSignature, checkTimestamp, type SignatureCheck, signatureCheckFor } from './auth.js';
+import type { ExchangeError } from './errors.js';
+import { FaultBook } from './faults.js';
+import { applyFilters } from './filters.js';
+import { legsFor, renderRow } from './rows.js';
+import { parsePositions } from './scenario.js';
+import type { SimAccount, SimPosition, SourceId } from './types.js';
+import { type HostFamily, WeightMeter } from './weight.js';
+
+/** Where each source lives and what one call costs (seeds README table). */
+export const SOURCE_SPECS: Record<SourceId, { family: HostFamily; weight: number }> = {
+  usdm: { family: 'fapi', weight: 5 },
+  'usdm-ws': { family: 'fapi', weight: 5 },
+  coinm: { family: 'dapi', weight: 1 },
+  'pm-um': { family: 'papi', weight: 5 },
+  'pm-cm': { family: 'papi', weight: 1 },
+};
+
+/** A signed position read, whatever carried it: the key, the decoded params, the signed bytes. */
+export interface SignedCall {
+  source: SourceId;
+  apiKey: string | undefined;
+  params: ReadonlyMap<string, string>;
+  payload: string;
+  signature: string | undefined;
+}
+
+interface AccountState {
+  account: SimAccount;
+  check: SignatureCheck;
+  positions: Map<SourceId, SimPosition[]>;
+}
+
+/**
+ * The exchange's state and rules, shared by the REST and WebSocket API front ends: accounts and their
+ * legs, the server clock, request weight and injected faults.
+ */
+export class Exchange {
+  readonly weight: WeightMeter;
+  readonly faults = new FaultBook();
+  latencyMs: number;
+  skewMs: number;
+  readonly #accounts: AccountState[];
+
+  constructor(opts: { accounts: SimAccount[]; latencyMs: number; skewMs: number; weightLimit: number }) {
+    this.latencyMs = opts.latencyMs;
+    this.skewMs = opts.skewMs;
+    this.weight = new WeightMeter(opts.weightLimit);
+    this.#accounts = opts.accounts.map((account) => ({
+      account,
+      check: signatureCheckFor(account),
+      positions: new Map(
+        Object.entries(account.positions).map(([source, legs]) => [source as SourceId, this.#stamp(legs ?? [])]),
+      ),
+    }));
+  }
+
+  /** Server time: the local clock plus the skew. */
+  now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  /** The account a key belongs to, without judging the request (used to match faults and log). */
+  accountNameByKey(apiKey: string | undefined): string | undefined {
+    return this.#accounts.find((a) => a.account.apiKey === apiKey)?.account.name;
+  }
+
+  setPositions(account: string, source: SourceId, positions: SimPosition[]): void {
+    this.#state(account).positions.set(source, this.#stamp(parsePositions(positions)));
+  }
+
+  updatePositions(account: string, source: SourceId, fn: (positions: SimPosition[]) => SimPosition[]): void {
+    const state = this.#state(account);
+    const current = (state.positions.get(source) ?? []).map((p) => ({ ...p }));
+    state.positions.set(source, this.#stamp(parsePositions(fn(current))));
+  }
+
+  /**
+   * A signed position read, checked as the exchange checks it: the key, then the timestamp, then the
+   * signature, then the filters. Returns the rows or the exchange's error.
+   */
+  readPositions(call: SignedCall): { rows: Record<string, unknown>[] } | { error: ExchangeError } {
+    const keyed = checkApiKey(
+      call.apiKey,
+      this.#accounts.map((a) => a.account),
+    );
+    if ('status' in keyed) return { error: keyed };
+    const state = this.#state(keyed.account.name);
+    const timing = checkTimestamp(call.params.get('timestamp'), call.params.get('recvWindow'), this.now());
+    if (timing) return { error: timing };
+    const signature = checkSignature(state.check, call.payload, call.signature);
+    if (signature) return { error: signature };
+    const hedgeMode = state.account.hedgeMode ?? false;
+    const legs = legsFor(call.source, state.positions.get(call.source) ?? [], hedgeMode);
+    const filtered = applyFilters(call.source, legs, call.params, this.#listedUmSymbols());
+    if (!Array.isArray(filtered)) return { error: filtered };
+    return { rows: filtered.map((p) => renderRow(call.source, p, hedgeMode)) };
+  }
+
+  #listedUmSymbols(): Set<string> {
+    const listed = new Set<string>();
+    for (const { positions } of this.#accounts) {
+      for (const source of ['usdm', 'usdm-ws', 'pm-um'] as const) {
+        for (const p of positions.get(source) ?? []) listed.add(p.symbol);
+      }
+    }
+    return listed;
+  }
+
+  #state(name: string): AccountState {
+    const state = this.#accounts.find((a) => a.account.name === name);
+    if (!state) throw new Error(`the scenario has no account named ${name}`);
+    return state;
+  }
+
+  /** Open legs without an update time were last updated now, as far as a client can tell. */
+  #stamp(legs: readonly SimPosition[]): SimPosition[] {
+    const now = this.now();
+    return legs.map((p) => ({ ...p, updateTime: p.updateTime ?? (p.positionAmt === 0 ? 0 : now) }));
+  }
+}

@@ -1,0 +1,14 @@
+export { manyPositions } from './many-positions.js';
+export { renderRow } from './rows.js';
+export { startExchangeSimulator } from './server.js';
+export type {
+  ExchangeSimulator,
+  ExchangeSimulatorOptions,
+  SimAccount,
+  SimFault,
+  SimFaultTarget,
+  SimPosition,
+  SimPositionSide,
+  SimRequestLog,
+  SourceId,
+} from './types.js';

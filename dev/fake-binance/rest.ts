@@ -1,0 +1,216 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { restSignedPayload } from './auth.js';
+import { type ExchangeError, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
+import { type Exchange, SOURCE_SPECS } from './exchange.js';
+import type { SimFault, SimRequestLog, SourceId } from './types.js';
+import type { HostFamily } from './weight.js';
+
+/** What a front end needs from the server: the exchange, the request log and cancellable timers. */
+export interface FrontEndContext {
+  exchange: Exchange;
+  log(entry: SimRequestLog): void;
+  /** Runs `fn` after `ms`, unless the simulator closes first. */
+  after(ms: number, fn: () => void): void;
+}
+
+interface RestRoute {
+  family: HostFamily;
+  weight: number;
+  answer: 'positions' | 'time' | 'ping';
+  source?: SourceId;
+}
+
+function positionRoute(source: SourceId): RestRoute {
+  return { ...SOURCE_SPECS[source], answer: 'positions', source };
+}
+
+/**
+ * The REST endpoints the simulator serves: the four REST position sources, the two time endpoints
+ * (`{"serverTime": ms}`) and the pings (`{}`; Portfolio Margin has no time endpoint, so its clients
+ * read the `Date` header of `/papi/v1/ping`).
+ */
+const REST_ROUTES: Record<string, RestRoute> = {
+  '/fapi/v2/positionRisk': positionRoute('usdm'),
+  '/dapi/v1/positionRisk': positionRoute('coinm'),
+  '/papi/v1/um/positionRisk': positionRoute('pm-um'),
+  '/papi/v1/cm/positionRisk': positionRoute('pm-cm'),
+  '/fapi/v1/time': { family: 'fapi', weight: 1, answer: 'time' },
+  '/dapi/v1/time': { family: 'dapi', weight: 1, answer: 'time' },
+  '/fapi/v1/ping': { family: 'fapi', weight: 1, answer: 'ping' },
+  '/dapi/v1/ping': { family: 'dapi', weight: 1, answer: 'ping' },
+  '/papi/v1/ping': { family: 'papi', weight: 1, answer: 'ping' },
+};
+
+function familyOfPath(path: string): HostFamily | undefined {
+  const prefix = path.split('/')[1];
+  return prefix === 'fapi' || prefix === 'dapi' || prefix === 'papi' ? prefix : undefined;
+}
+
+interface RestAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  /** False when the `Date` header is left out on purpose (a malformed ping). */
+  date: boolean;
+  code?: number;
+  /** No answer at all. */
+  hang?: boolean;
+}
+
+interface RestRequest {
+  method: string;
+  path: string;
+  rawQuery: string;
+  route: RestRoute | undefined;
+  apiKey: string | undefined;
+  fault: SimFault | undefined;
+}
+
+/**
+ * Serves one HTTP request as the exchange would: a fault if one is armed for it, else weight, then
+ * the endpoint. Half the latency passes before the request is processed and half after, so the
+ * server's time in a reply sits in the middle of the round trip, as it does over a real network.
+ */
+export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, res: ServerResponse): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const method = req.method ?? 'GET';
+  const route = method === 'GET' ? REST_ROUTES[path] : undefined;
+  const rawKey = req.headers['x-mbx-apikey'];
+  const apiKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+  const source = route ? (route.source ?? 'time') : undefined;
+  const account = ctx.exchange.accountNameByKey(apiKey);
+  const fault = route ? ctx.exchange.faults.take({ source, account }) : undefined;
+  const wait = ctx.exchange.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
+  // The request body is never used, but it must be read for the connection to be reused.
+  req.resume();
+  ctx.after(wait / 2, () => {
+    const request: RestRequest = { method, path, rawQuery: q < 0 ? '' : url.slice(q + 1), route, apiKey, fault };
+    const answer = answerRest(ctx.exchange, request);
+    ctx.log({
+      at: ctx.exchange.now(),
+      transport: 'rest',
+      path,
+      ...(source === undefined ? {} : { source }),
+      ...(account === undefined ? {} : { account }),
+      ...(apiKey === undefined ? {} : { apiKey }),
+      status: answer.hang ? 0 : answer.status,
+      ...(answer.code === undefined ? {} : { code: answer.code }),
+      ...(fault === undefined ? {} : { fault: fault.kind }),
+    });
+    if (answer.hang) return;
+    ctx.after(wait / 2, () => send(res, answer, ctx.exchange.now()));
+  });
+}
+
+function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
+  const now = exchange.now();
+  const family = r.route?.family ?? familyOfPath(r.path);
+  const weightHeader = (used: number) => ({ 'X-MBX-USED-WEIGHT-1M': String(used) });
+  if (r.fault && r.fault.kind !== 'delay') {
+    const headers = family ? weightHeader(exchange.weight.used(family, now)) : {};
+    return faultAnswer(exchange, r, r.fault, headers, now);
+  }
+  const reading = family ? exchange.weight.add(family, r.route?.weight ?? 1, now) : undefined;
+  const headers = reading ? weightHeader(reading.used) : {};
+  if (reading?.over) return errorAnswer(tooManyRequests(exchange.weight.limit, reading.retryAfterSec, now), headers);
+  if (!r.route) return errorAnswer(unknownPath(r.path, r.method), headers);
+  switch (r.route.answer) {
+    case 'time':
+      return jsonAnswer({ serverTime: now }, headers);
+    case 'ping':
+      return jsonAnswer({}, headers);
+    case 'positions': {
+      const result = readRest(exchange, r);
+      return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.rows, headers);
+    }
+  }
+}
+
+function readRest(exchange: Exchange, r: RestRequest) {
+  const params = new URLSearchParams(r.rawQuery);
+  return exchange.readPositions({
+    source: r.route?.source ?? 'usdm',
+    apiKey: r.apiKey,
+    params: new Map(params),
+    payload: restSignedPayload(r.rawQuery),
+    signature: params.get('signature') ?? undefined,
+  });
+}
+
+function faultAnswer(
+  exchange: Exchange,
+  r: RestRequest,
+  fault: Exclude<SimFault, { kind: 'delay' }>,
+  headers: Record<string, string>,
+  now: number,
+): RestAnswer {
+  switch (fault.kind) {
+    case 'status5xx':
+      return errorAnswer(serverError(fault.status), headers);
+    case 'rateLimit429':
+      return errorAnswer(tooManyRequests(exchange.weight.limit, fault.retryAfterSec, now), headers);
+    case 'ban418':
+      return errorAnswer(ipBanned(fault.retryAfterSec, now), headers);
+    case 'hang':
+      return { status: 0, body: '', headers, date: true, hang: true };
+    case 'malformed':
+      return malformedAnswer(exchange, r, fault.body ?? 'wrong-shape', headers, now);
+  }
+}
+
+/** A 200 a client must refuse: another shape than the page documents, or no JSON at all. */
+function malformedAnswer(
+  exchange: Exchange,
+  r: RestRequest,
+  body: 'wrong-shape' | 'invalid-json',
+  headers: Record<string, string>,
+  now: number,
+): RestAnswer {
+  const answer = r.route?.answer ?? 'ping';
+  if (answer === 'ping') {
+    const text = body === 'wrong-shape' ? '{}' : '<html><body>Service Unavailable</body></html>';
+    return { status: 200, body: text, headers: { ...headers, 'Content-Type': 'text/html' }, date: false };
+  }
+  if (answer === 'time') {
+    const text =
+      body === 'wrong-shape' ? JSON.stringify({ serverTime: new Date(now).toISOString() }) : '{"serverTime":';
+    return { status: 200, body: text, headers: jsonHeaders(headers), date: true };
+  }
+  if (body === 'invalid-json') {
+    return { status: 200, body: '[{"symbol":"BTCUSDT","positionAmt":"0.0', headers: jsonHeaders(headers), date: true };
+  }
+  const result = readRest(exchange, r);
+  const rows = 'rows' in result ? result.rows : [];
+  return { status: 200, body: JSON.stringify({ code: 200, data: rows }), headers: jsonHeaders(headers), date: true };
+}
+
+function jsonHeaders(headers: Record<string, string>): Record<string, string> {
+  return { ...headers, 'Content-Type': 'application/json;charset=UTF-8' };
+}
+
+function jsonAnswer(body: unknown, headers: Record<string, string>): RestAnswer {
+  return { status: 200, body: JSON.stringify(body), headers: jsonHeaders(headers), date: true };
+}
+
+function errorAnswer(error: ExchangeError, headers: Record<string, string>): RestAnswer {
+  return {
+    status: error.status,
+    body: JSON.stringify({ code: error.code, msg: error.msg }),
+    headers: {
+      ...jsonHeaders(headers),
+      ...(error.retryAfterSec === undefined ? {} : { 'Retry-After': String(error.retryAfterSec) }),
+    },
+    date: true,
+    code: error.code,
+  };
+}
+
+function send(res: ServerResponse, answer: RestAnswer, now: number): void {
+  if (res.destroyed || res.writableEnded) return;
+  if (answer.date) res.setHeader('Date', new Date(now).toUTCString());
+  else res.sendDate = false;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}

@@ -1,0 +1,129 @@
+import type { SourceId } from '../../functions/core/position.js';
+
+export type { SourceId };
+
+/** The side of a leg, as the exchange spells it. */
+export type SimPositionSide = 'BOTH' | 'LONG' | 'SHORT';
+
+/**
+ * One leg of a scenario, in plain numbers. `renderRow` turns it into the exact row of a source's page
+ * (seeds 000–004): every number a string, `updateTime` a number, fields the source lacks left out.
+ */
+export interface SimPosition {
+  symbol: string;
+  /** Default `BOTH` in one-way mode; in hedge mode the sign of `positionAmt` picks LONG or SHORT. */
+  positionSide?: SimPositionSide;
+  /** Signed: negative is short. COIN-M amounts are contracts. */
+  positionAmt: number;
+  entryPrice: number;
+  markPrice: number;
+  /** 0 or absent means there is none; rendered `"0"` as the exchange does. */
+  liquidationPrice?: number;
+  leverage?: number;
+  marginType?: 'cross' | 'isolated';
+  isolatedMargin?: number;
+  unrealizedProfit?: number;
+  breakEvenPrice?: number;
+  notional?: number;
+  maxNotionalValue?: number;
+  maxQty?: number;
+  updateTime?: number;
+  /** COIN-M only; derived from the symbol when absent (`BTCUSD_PERP` → `BTC`). */
+  marginAsset?: string;
+  /** COIN-M only; derived from the symbol when absent (`BTCUSD_PERP` → `BTCUSD`). */
+  pair?: string;
+}
+
+/**
+ * An account of the scenario and the key it signs with: `apiSecret` for HMAC-SHA256, or
+ * `publicKeyPem` for Ed25519 / RSA (told apart by the key itself).
+ */
+export interface SimAccount {
+  name: string;
+  apiKey: string;
+  apiSecret?: string;
+  publicKeyPem?: string;
+  hedgeMode?: boolean;
+  positions: Partial<Record<SourceId, SimPosition[]>>;
+}
+
+/** What can go wrong between a client and the exchange, injected on purpose. */
+export type SimFault =
+  /** A 5xx (503 unless told) with the exchange's -1001 body. */
+  | { kind: 'status5xx'; status?: number }
+  /** 429 with `Retry-After` and a -1003 body. */
+  | { kind: 'rateLimit429'; retryAfterSec: number }
+  /** 418 with `Retry-After` and a -1003 "banned until <ms>" body. */
+  | { kind: 'ban418'; retryAfterSec: number }
+  /**
+   * 200 with a body a client must refuse: `wrong-shape` (the default) is valid JSON of another shape,
+   * `invalid-json` is not JSON at all. On `/papi/v1/ping` the `Date` header is left out too.
+   */
+  | { kind: 'malformed'; body?: 'wrong-shape' | 'invalid-json' }
+  /** No answer, until the client gives up or the simulator closes. */
+  | { kind: 'hang' }
+  /** Extra latency on top of the base latency. */
+  | { kind: 'delay'; ms: number };
+
+/** Which requests a fault applies to; every field that is set must match. */
+export interface SimFaultTarget {
+  /** A position source, or `time` for the unsigned time and ping endpoints. Absent: any request. */
+  source?: SourceId | 'time';
+  /** The account whose API key the request carries. */
+  account?: string;
+  /** How many matching requests it applies to. Default 1; `Infinity` until `clearFaults()`. */
+  times?: number;
+}
+
+/** One request or WebSocket API frame as the simulator saw it. Holds no secret and no signature. */
+export interface SimRequestLog {
+  /** Server time (skew included) when the request was processed. */
+  at: number;
+  transport: 'rest' | 'ws';
+  /** REST: the path, without the query string. */
+  path?: string;
+  /** WebSocket API: the method. */
+  method?: string;
+  source?: SourceId | 'time';
+  account?: string;
+  apiKey?: string;
+  /** The status answered; 0 when no answer is sent (a `hang` fault). */
+  status: number;
+  /** The exchange's error code, when the answer is an error. */
+  code?: number;
+  /** The injected fault that shaped the answer, if any. */
+  fault?: SimFault['kind'];
+}
+
+export interface ExchangeSimulatorOptions {
+  accounts: SimAccount[];
+  /** Delay of every reply, REST and WebSocket API. Default 0. */
+  latencyMs?: number;
+  /** Server clock minus the local clock. Default 0. */
+  clockSkewMs?: number;
+  /** Request weight per minute and host family (fapi with the WebSocket API, dapi, papi). Default 2400. */
+  weightLimitPerMinute?: number;
+  host?: string;
+  port?: number;
+}
+
+export interface ExchangeSimulator {
+  /** Base URL of every REST source: `http://127.0.0.1:PORT`. */
+  url: string;
+  /** The WebSocket API: `ws://127.0.0.1:PORT/ws-fapi/v1`. */
+  wsUrl: string;
+  /** Every request and frame, in the order processed. */
+  requests: SimRequestLog[];
+  /** Server time: the local clock plus the skew. */
+  now(): number;
+  setLatency(ms: number): void;
+  setClockSkew(ms: number): void;
+  setPositions(account: string, source: SourceId, positions: SimPosition[]): void;
+  updatePositions(account: string, source: SourceId, fn: (positions: SimPosition[]) => SimPosition[]): void;
+  injectFault(target: SimFaultTarget, fault: SimFault): void;
+  clearFaults(): void;
+  /** TCP connections open now: HTTP keep-alive connections and WebSocket clients. */
+  openSockets(): number;
+  /** Destroys every socket, hanging ones included, and clears every timer. */
+  close(): Promise<void>;
+}

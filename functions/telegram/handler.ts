@@ -1,0 +1,111 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { z } from 'zod';
+import type { Log } from '../check/run-check.js';
+import { type Delivery, DeliverySchema } from '../core/delivery.js';
+import type { StateStore } from '../store/state-store.js';
+
+/** Telegram's header carrying the webhook's secret token (https://core.telegram.org/bots/api#setwebhook). */
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/** The part of a Function URL request the webhook reads. */
+export interface WebhookRequest {
+  headers?: Record<string, string | undefined>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext?: { http?: { method?: string } };
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body?: string;
+}
+
+const UpdateSchema = z.looseObject({ update_id: z.number().int() });
+
+/** Compares the secret in constant time; hashing first makes the lengths equal. */
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export interface BotHandlerDeps {
+  bot: Telegraf<Context>;
+  deliver: (d: Delivery) => Promise<void>;
+  store: StateStore;
+  webhookSecret: string;
+  now: () => number;
+  log: Log;
+}
+
+/**
+ * The webhook: the secret token is checked before the body is read; a redelivered update (same
+ * `update_id`) is handled once; the answer is 200 whenever the update was taken, so Telegram does not
+ * send it again.
+ */
+export function createWebhookHandler(deps: BotHandlerDeps) {
+  return async (req: WebhookRequest): Promise<WebhookResponse> => {
+    if (req.requestContext?.http?.method && req.requestContext.http.method !== 'POST') return { statusCode: 405 };
+    const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    if (!secretMatches(headers[SECRET_HEADER], deps.webhookSecret)) return { statusCode: 401 };
+    let update: Update;
+    try {
+      const text = req.isBase64Encoded ? Buffer.from(req.body ?? '', 'base64').toString('utf8') : (req.body ?? '');
+      update = UpdateSchema.parse(JSON.parse(text)) as unknown as Update;
+    } catch {
+      return { statusCode: 400, body: 'not a Telegram update' };
+    }
+    if (!(await deps.store.claimUpdate(update.update_id, deps.now()))) {
+      deps.log.info('update seen before; ignored', { updateId: update.update_id });
+      return { statusCode: 200 };
+    }
+    await deps.bot.handleUpdate(update);
+    return { statusCode: 200 };
+  };
+}
+
+/**
+ * The alerts queue: one record, one delivery, in order (a chat's messages keep their order and pace);
+ * only failed records are reported, so only they come back.
+ */
+export function createQueueHandler(deps: BotHandlerDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const record = async (r: SQSRecord) => {
+    let delivery: Delivery;
+    try {
+      delivery = DeliverySchema.parse(JSON.parse(r.body));
+    } catch (error) {
+      deps.log.error('unreadable queue message', { sqsMessageId: r.messageId, error: (error as Error).message });
+      throw error;
+    }
+    try {
+      await deps.deliver(delivery);
+    } catch (error) {
+      deps.log.warn('delivery failed; the queue will offer it again', {
+        sqsMessageId: r.messageId,
+        deliveryId: delivery.id,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+  };
+  return (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, record, processor, {
+      ...(context ? { context } : {}),
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+/** One Lambda, two triggers: SQS records, or a Function URL request. */
+export function createBotHandler(deps: BotHandlerDeps) {
+  const webhook = createWebhookHandler(deps);
+  const queue = createQueueHandler(deps);
+  return async (event: SQSEvent | WebhookRequest, context?: LambdaContext) =>
+    'Records' in event ? queue(event, context) : webhook(event);
+}

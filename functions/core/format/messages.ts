@@ -135,7 +135,7 @@ export function renderStatus(
       }
     }
   }
-  if (weight && weight.hosts.length) {
+  if (weight?.hosts.length) {
     lines.push('', '<b>Request weight used (1 min)</b>');
     for (const h of weight.hosts) lines.push(`${e(h.host)}: ${h.usedWeight1m}`);
   }

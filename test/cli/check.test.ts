@@ -1,0 +1,154 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { main } from '../../functions/cli/main.js';
+
+const API_KEY = 'cli-check-api-key-000000000000000000000000000000000000000000000000';
+const SECRET = 'cli-check-secret-NEVER-PRINTED-11111111111111111111111111111111111';
+
+let sim: ExchangeSimulator;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startExchangeSimulator({
+    accounts: [
+      {
+        name: 'main',
+        apiKey: API_KEY,
+        apiSecret: SECRET,
+        positions: {
+          usdm: [
+            {
+              symbol: 'BTCUSDT',
+              positionAmt: 1,
+              entryPrice: 50_000,
+              markPrice: 50_000,
+              liquidationPrice: 47_000,
+              leverage: 30,
+            },
+          ],
+        },
+      },
+    ],
+  });
+  dir = await mkdtemp(join(tmpdir(), 'liqwatch-cli-'));
+  await writeFile(join(dir, 'keys.json'), JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      accounts: [{ name: 'main', sources: ['usdm'], keysFile: 'keys.json' }],
+      telegram: { digest: { enabled: false } },
+      endpoints: { usdm: sim.url },
+    }),
+  );
+});
+afterAll(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: {},
+    cwd: dir,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('liqwatch check', () => {
+  it('--json prints one alert object per line, in the design contract', async () => {
+    const { code, stdout, stderr } = await run(['check', '--config', 'config.json', '--once', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const alerts = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts).toEqual([
+      {
+        rule: 'liq-distance',
+        severity: 'critical',
+        status: 'firing',
+        account: 'main',
+        source: 'usdm',
+        symbol: 'BTCUSDT',
+        positionSide: 'BOTH',
+        value: 6,
+        threshold: 7.5,
+        message: expect.stringContaining('BTCUSDT LONG is 6% from liquidation'),
+      },
+      expect.objectContaining({ rule: 'leverage-cap', severity: 'warning', value: 30, threshold: 20 }),
+    ]);
+  });
+
+  it('with --state-dir, a second run remembers the first and stays quiet', async () => {
+    const state = join(dir, 'state');
+    const first = await run(['check', '--config', 'config.json', '--state-dir', state]);
+    expect(first.stdout).toContain('[CRITICAL] main usdm: BTCUSDT LONG is 6% from liquidation');
+    const second = await run(['check', '--config', 'config.json', '--state-dir', state]);
+    expect(second).toMatchObject({ code: 0, stdout: '' });
+    sim.setPositions('main', 'usdm', [{ symbol: 'BTCUSDT', positionAmt: 0, entryPrice: 0, markPrice: 50_000 }]);
+    const third = await run(['check', '--config', 'config.json', '--state-dir', state]);
+    expect(third.stdout).toContain('[OK] RESOLVED main usdm');
+  });
+
+  it('a bad config fails at start-up, naming the field', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ accounts: [{ name: 'main', sources: ['usdm'] }] }));
+    const { code, stderr } = await run(['check', '--config', 'bad.json']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('accounts[0]: give exactly one of secretId, keysFile or keysEnv');
+  });
+
+  it('bad arguments get a usage line and exit 2', async () => {
+    expect(await run(['check'])).toMatchObject({ code: 2, stderr: expect.stringContaining('give --config <file>') });
+    expect(await run(['check', '--config', 'config.json', '--cycles', 'x'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--cycles takes a whole number'),
+    });
+  });
+});
+
+describe('liqwatch config validate', () => {
+  it('prints the resolved config with every default filled in', async () => {
+    const { code, stdout } = await run(['config', 'validate', 'config.json']);
+    expect(code).toBe(0);
+    const resolved = JSON.parse(stdout);
+    expect(resolved.rules.liqDistance).toMatchObject({ warningPct: 15, criticalPct: 7.5 });
+    expect(resolved.accounts[0].rules.leverageCap.default).toBe(20);
+  });
+
+  it('prints each problem with its path', async () => {
+    await writeFile(
+      join(dir, 'bad2.json'),
+      JSON.stringify({
+        accounts: [{ name: 'main', sources: ['usdm', 'spot'], keysFile: 'k' }],
+        schedule: { everyMinutes: 0 },
+      }),
+    );
+    const { code, stderr } = await run(['config', 'validate', 'bad2.json']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/accounts\[0\]\.sources\[1\]: Invalid option/);
+    expect(stderr).toMatch(/schedule\.everyMinutes: /);
+  });
+
+  it('a critical threshold above the warning one is named with its path', async () => {
+    await writeFile(
+      join(dir, 'bad3.json'),
+      JSON.stringify({
+        accounts: [{ name: 'main', sources: ['usdm'], keysFile: 'k', rules: { liqDistance: { criticalPct: 30 } } }],
+      }),
+    );
+    const { stderr } = await run(['config', 'validate', 'bad3.json']);
+    expect(stderr).toContain('accounts[0].rules.liqDistance: criticalPct (30) must be below warningPct (15)');
+  });
+});

@@ -4,6 +4,8 @@ import { runCheckCommand } from './check.js';
 import { runConfigCommand } from './config.js';
 import { type CliIo, processIo, UsageError } from './io.js';
 import { runPositionsCommand } from './positions.js';
+import { runServeCommand } from './serve.js';
+import { runTelegramCommand } from './telegram.js';
 
 const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
 
@@ -12,6 +14,8 @@ Usage:
   liqwatch positions --config <file> [--account <name>] [--symbol <s>] [--all] [--json]
   liqwatch check --config <file> [--once | --cycles <n> --interval <s>] [--state-dir <dir>] [--json]
   liqwatch config validate <file>
+  liqwatch serve [--port <p>] [--host <h>] [--state-dir <dir>]      (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, LIQWATCH_CONFIG)
+  liqwatch telegram set-webhook --url <url>                          (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET)
 
 Sources: usdm, usdm-ws, coinm, pm-um, pm-cm.
 `;
@@ -22,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
   positions: runPositionsCommand,
   check: runCheckCommand,
   config: runConfigCommand,
+  serve: runServeCommand,
+  telegram: runTelegramCommand,
 };
 
 /** The `liqwatch` command: returns the exit status; a failure prints one line (or a config's problems) on stderr. */

@@ -1,0 +1,22 @@
+import { Telegram } from 'telegraf';
+import { registerWebhook } from '../telegram/webhook.js';
+import { parseOptions } from './args.js';
+import { type CliIo, UsageError } from './io.js';
+import { requireEnv } from './serve.js';
+
+/**
+ * `liqwatch telegram set-webhook --url <url>`: registers the webhook with its secret token and the
+ * command menu. Env: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_API_ROOT.
+ */
+export async function runTelegramCommand(args: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = args;
+  if (verb !== 'set-webhook') throw new UsageError('usage: liqwatch telegram set-webhook --url <https url>');
+  const { values: o } = parseOptions(rest, { url: { type: 'string' } });
+  if (!o.url || !/^https?:\/\//.test(o.url)) throw new UsageError('give --url <https url> of the webhook');
+  const telegram = new Telegram(requireEnv(io, 'TELEGRAM_BOT_TOKEN'), {
+    ...(io.env.TELEGRAM_API_ROOT ? { apiRoot: io.env.TELEGRAM_API_ROOT } : {}),
+  });
+  await registerWebhook(telegram, o.url, requireEnv(io, 'TELEGRAM_WEBHOOK_SECRET'));
+  io.stdout(`Webhook set to ${o.url}; commands registered.\n`);
+  return 0;
+}

@@ -57,7 +57,8 @@ export function manyPositions(n: number, source: SourceId): SimPosition[] {
     const markPrice = round(basePrice * (0.9 + random() * 0.2), 6);
     const long = i % 2 === 0;
     const leverage = LEVERAGES[Math.floor(random() * LEVERAGES.length)] ?? 10;
-    const entryPrice = round(markPrice * (1 + (random() - 0.5) * 0.04), 6);
+    // Entry within a quarter of the liquidation gap of the mark, so every leg is still alive.
+    const entryPrice = round(markPrice * (1 + ((random() - 0.5) * 0.5) / leverage), 6);
     // Liquidation sits a little inside 1/leverage of the entry, on the losing side.
     const gap = (0.8 / leverage) * entryPrice;
     const liquidationPrice = round(long ? entryPrice - gap : entryPrice + gap, 6);

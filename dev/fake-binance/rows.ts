@@ -204,18 +204,21 @@ function flatLeg(of: SimPosition, side: SimPositionSide): SimPosition {
  */
 export function legsFor(source: SourceId, positions: readonly SimPosition[], hedgeMode: boolean): SimPosition[] {
   if (!hedgeMode) return positions.map((p) => ({ ...p, positionSide: 'BOTH' }));
-  const withSide = positions.map((p) => ({ ...p, positionSide: hedgeSideOf(p) }));
-  if (source === 'pm-um' || source === 'pm-cm') return withSide.filter((p) => p.positionAmt !== 0);
-  const bySymbol = new Map<string, Partial<Record<SimPositionSide, SimPosition>>>();
-  for (const p of withSide) {
-    const legs = bySymbol.get(p.symbol) ?? {};
-    legs[p.positionSide] = p;
-    bySymbol.set(p.symbol, legs);
+  if (source === 'pm-um' || source === 'pm-cm') {
+    return positions.filter((p) => p.positionAmt !== 0).map((p) => ({ ...p, positionSide: hedgeSideOf(p) }));
   }
   const sides: SimPositionSide[] = source === 'coinm' ? ['BOTH', 'LONG', 'SHORT'] : ['LONG', 'SHORT'];
+  const bySymbol = new Map<string, Partial<Record<SimPositionSide, SimPosition>>>();
+  for (const p of positions) {
+    // COIN-M keeps a BOTH leg of its own in hedge mode; elsewhere a BOTH leg is read by its amount.
+    const side = p.positionSide === 'BOTH' && sides.includes('BOTH') ? 'BOTH' : hedgeSideOf(p);
+    const legs = bySymbol.get(p.symbol) ?? {};
+    legs[side] = { ...p, positionSide: side };
+    bySymbol.set(p.symbol, legs);
+  }
   const legs: SimPosition[] = [];
   for (const held of bySymbol.values()) {
-    const any = (held.LONG ?? held.SHORT)!;
+    const any = (held.LONG ?? held.SHORT ?? held.BOTH)!;
     for (const side of sides) legs.push(held[side] ?? flatLeg(any, side));
   }
   return legs;

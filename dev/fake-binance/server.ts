@@ -95,8 +95,10 @@ export async function startExchangeSimulator(opts: ExchangeSimulatorOptions): Pr
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      const closing = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
       for (const ws of wss.clients) ws.terminate();
       for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -131,7 +131,7 @@ describe('strictness where it matters', () => {
 
   it('a body that is not an array is an error, not a crash', () => {
     expect(() => sources.coinm.toPositions({ code: 0, msg: 'ok' }, 'main')).toThrow(
-      /the response is not the documented shape: \(root\)/,
+      /the response is not the documented array of positions: got an object with code, msg/,
     );
   });
 });

@@ -103,12 +103,24 @@ export function defineSource<Row>(def: SourceDefinition<Row>): PositionSource {
     transport: def.transport,
     serverFilters: def.serverFilters,
     toPositions(body, account) {
+      if (!Array.isArray(body)) {
+        throw new ResponseShapeError(`the response is not the documented array of positions: got ${shapeOf(body)}`);
+      }
       const parsed = bodySchema.safeParse(body);
       if (!parsed.success) {
-        const what = Array.isArray(body) ? 'a position' : 'the response';
-        throw new ResponseShapeError(`${what} is not the documented shape: ${describeIssues(parsed.error)}`);
+        throw new ResponseShapeError(`a position is not the documented shape: ${describeIssues(parsed.error)}`);
       }
       return parsed.data.map((row) => def.normalise(row, account));
     },
   };
+}
+
+/** What arrived instead of an array, in a few words: the field names of an object, never its values. */
+function shapeOf(body: unknown): string {
+  if (body === null) return 'null';
+  if (typeof body !== 'object') return `a ${typeof body}`;
+  const keys = Object.keys(body);
+  if (keys.length === 0) return 'an empty object';
+  const shown = keys.slice(0, 6).join(', ');
+  return `an object with ${shown}${keys.length > 6 ? ', …' : ''}`;
 }

@@ -1,24 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restSignedPayload } from './auth.js';
+import type { FrontEndContext } from './context.js';
 import { type ExchangeError, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
 import { type Exchange, SOURCE_SPECS } from './exchange.js';
-import type { SimFault, SimRequestLog, SourceId } from './types.js';
+import type { SimFault, SourceId } from './types.js';
 import type { HostFamily } from './weight.js';
 
-/** What a front end needs from the server: the exchange, the request log and cancellable timers. */
-export interface FrontEndContext {
-  exchange: Exchange;
-  log(entry: SimRequestLog): void;
-  /** Runs `fn` after `ms`, unless the simulator closes first. */
-  after(ms: number, fn: () => void): void;
-}
-
-interface RestRoute {
-  family: HostFamily;
-  weight: number;
-  answer: 'positions' | 'time' | 'ping';
-  source?: SourceId;
-}
+type RestRoute = { family: HostFamily; weight: number } & (
+  | { answer: 'positions'; source: SourceId }
+  | { answer: 'time' }
+  | { answer: 'ping' }
+);
 
 function positionRoute(source: SourceId): RestRoute {
   return { ...SOURCE_SPECS[source], answer: 'positions', source };
@@ -79,7 +71,7 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
   const route = method === 'GET' ? REST_ROUTES[path] : undefined;
   const rawKey = req.headers['x-mbx-apikey'];
   const apiKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-  const source = route ? (route.source ?? 'time') : undefined;
+  const source = route ? (route.answer === 'positions' ? route.source : 'time') : undefined;
   const account = ctx.exchange.accountNameByKey(apiKey);
   const fault = route ? ctx.exchange.faults.take({ source, account }) : undefined;
   const wait = ctx.exchange.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
@@ -108,9 +100,9 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
   const now = exchange.now();
   const family = r.route?.family ?? familyOfPath(r.path);
   const weightHeader = (used: number) => ({ 'X-MBX-USED-WEIGHT-1M': String(used) });
-  if (r.fault && r.fault.kind !== 'delay') {
-    const headers = family ? weightHeader(exchange.weight.used(family, now)) : {};
-    return faultAnswer(exchange, r, r.fault, headers, now);
+  if (r.route && r.fault && r.fault.kind !== 'delay') {
+    const headers = weightHeader(exchange.weight.used(r.route.family, now));
+    return faultAnswer(exchange, { ...r, route: r.route }, r.fault, headers, now);
   }
   const reading = family ? exchange.weight.add(family, r.route?.weight ?? 1, now) : undefined;
   const headers = reading ? weightHeader(reading.used) : {};
@@ -122,26 +114,27 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
     case 'ping':
       return jsonAnswer({}, headers);
     case 'positions': {
-      const result = readRest(exchange, r);
+      const result = readRest(exchange, r.route.source, r.rawQuery, r.apiKey);
       return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.rows, headers);
     }
   }
 }
 
-function readRest(exchange: Exchange, r: RestRequest) {
-  const params = new URLSearchParams(r.rawQuery);
+/** A signed REST read: the query string decoded for the checks, and kept as sent for the signature. */
+function readRest(exchange: Exchange, source: SourceId, rawQuery: string, apiKey: string | undefined) {
+  const params = new URLSearchParams(rawQuery);
   return exchange.readPositions({
-    source: r.route?.source ?? 'usdm',
-    apiKey: r.apiKey,
+    source,
+    apiKey,
     params: new Map(params),
-    payload: restSignedPayload(r.rawQuery),
+    payload: restSignedPayload(rawQuery),
     signature: params.get('signature') ?? undefined,
   });
 }
 
 function faultAnswer(
   exchange: Exchange,
-  r: RestRequest,
+  r: RestRequest & { route: RestRoute },
   fault: Exclude<SimFault, { kind: 'delay' }>,
   headers: Record<string, string>,
   now: number,
@@ -163,17 +156,17 @@ function faultAnswer(
 /** A 200 a client must refuse: another shape than the page documents, or no JSON at all. */
 function malformedAnswer(
   exchange: Exchange,
-  r: RestRequest,
+  r: RestRequest & { route: RestRoute },
   body: 'wrong-shape' | 'invalid-json',
   headers: Record<string, string>,
   now: number,
 ): RestAnswer {
-  const answer = r.route?.answer ?? 'ping';
-  if (answer === 'ping') {
+  const { route } = r;
+  if (route.answer === 'ping') {
     const text = body === 'wrong-shape' ? '{}' : '<html><body>Service Unavailable</body></html>';
     return { status: 200, body: text, headers: { ...headers, 'Content-Type': 'text/html' }, date: false };
   }
-  if (answer === 'time') {
+  if (route.answer === 'time') {
     const text =
       body === 'wrong-shape' ? JSON.stringify({ serverTime: new Date(now).toISOString() }) : '{"serverTime":';
     return { status: 200, body: text, headers: jsonHeaders(headers), date: true };
@@ -181,7 +174,7 @@ function malformedAnswer(
   if (body === 'invalid-json') {
     return { status: 200, body: '[{"symbol":"BTCUSDT","positionAmt":"0.0', headers: jsonHeaders(headers), date: true };
   }
-  const result = readRest(exchange, r);
+  const result = readRest(exchange, route.source, r.rawQuery, r.apiKey);
   const rows = 'rows' in result ? result.rows : [];
   return { status: 200, body: JSON.stringify({ code: 200, data: rows }), headers: jsonHeaders(headers), date: true };
 }

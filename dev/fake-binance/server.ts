@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import type { FrontEndContext } from './context.js';
 import { Exchange } from './exchange.js';
-import { type FrontEndContext, handleRestRequest } from './rest.js';
+import { handleRestRequest } from './rest.js';
 import { parseScenario } from './scenario.js';
 import type { ExchangeSimulator, ExchangeSimulatorOptions, SimRequestLog } from './types.js';
 import { handleWsFrame, WS_API_PATH } from './ws-api.js';

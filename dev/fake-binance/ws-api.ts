@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { wsSignedPayload } from './auth.js';
+import type { FrontEndContext } from './context.js';
 import {
   type ExchangeError,
   invalidJsonRequest,
@@ -10,7 +11,6 @@ import {
   unknownWsMethod,
 } from './errors.js';
 import { SOURCE_SPECS } from './exchange.js';
-import type { FrontEndContext } from './rest.js';
 import type { SimFault } from './types.js';
 
 /** The WebSocket API's path on the simulator, as on `wss://ws-fapi.binance.com/ws-fapi/v1`. */

@@ -54,6 +54,8 @@ function hedgeSideOf(p: SimPosition): 'LONG' | 'SHORT' {
  * One row of a source, exactly as its page shows it: the same field set (seeds 000–004), every number
  * a string and `updateTime` a number. Fields the scenario leaves out get values a live account would
  * show (PnL from entry and mark, notional from amount and mark, no liquidation price).
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V2
+ * and the COIN-M and Portfolio Margin pages of the seeds README.
  */
 export function renderRow(source: SourceId, p: SimPosition, hedgeMode = false): Record<string, unknown> {
   const leverage = p.leverage ?? 20;

@@ -26,7 +26,7 @@ export const UM_ONE_WAY: SimPosition[] = [
   { symbol: 'SOLUSDT', positionAmt: 10, entryPrice: 140, markPrice: 145, leverage: 2 },
 ];
 
-/** Hedge-mode USDⓈ-M book: both legs of BTCUSDT open, only the short leg of ETHUSDT. */
+/** Hedge-mode USDⓈ-M book: both legs of BTCUSDT open (20 % and 10 % from liquidation), only the short leg of ETHUSDT. */
 export const UM_HEDGE: SimPosition[] = [
   {
     symbol: 'BTCUSDT',
@@ -43,7 +43,7 @@ export const UM_HEDGE: SimPosition[] = [
     positionAmt: -0.2,
     entryPrice: 62_000,
     markPrice: 61_000,
-    liquidationPrice: 73_200,
+    liquidationPrice: 67_100,
     leverage: 5,
   },
   {

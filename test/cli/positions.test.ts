@@ -1,0 +1,310 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { main } from '../../functions/cli/main.js';
+import type { Position } from '../../functions/core/position.js';
+import { book, CM_HEDGE, CM_ONE_WAY, hmacKeys, UM_HEDGE, UM_ONE_WAY } from '../binance/scenario.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+/** Every field of the position contract (design.md, "Normalised position"), in no particular order. */
+const CONTRACT_FIELDS = [
+  'account',
+  'source',
+  'symbol',
+  'positionSide',
+  'positionAmt',
+  'entryPrice',
+  'breakEvenPrice',
+  'markPrice',
+  'liquidationPrice',
+  'leverage',
+  'marginType',
+  'isolatedMargin',
+  'notional',
+  'unrealizedProfit',
+  'maxNotionalValue',
+  'maxQty',
+  'updateTime',
+].sort();
+
+const oneWay = hmacKeys('cli-oneway');
+const hedge = hmacKeys('cli-hedge');
+
+let sim: ExchangeSimulator;
+let dir: string;
+const keysFile = (name: string) => join(dir, 'keys', `${name}.json`);
+
+beforeAll(async () => {
+  sim = await startExchangeSimulator({
+    accounts: [
+      { name: 'oneway', ...oneWay.sim, positions: book(UM_ONE_WAY, CM_ONE_WAY) },
+      { name: 'hedge', ...hedge.sim, hedgeMode: true, positions: book(UM_HEDGE, CM_HEDGE) },
+    ] as Parameters<typeof startExchangeSimulator>[0]['accounts'],
+  });
+  dir = await mkdtemp(join(tmpdir(), 'liqwatch-cli-'));
+  await mkdir(join(dir, 'keys'));
+  await writeFile(keysFile('oneway'), JSON.stringify(oneWay.keys));
+  await writeFile(keysFile('hedge'), JSON.stringify(hedge.keys));
+  await writeFile(keysFile('unknown'), JSON.stringify({ apiKey: 'key-nobody-knows', apiSecret: 'whatever-secret' }));
+  await writeFile(keysFile('broken'), '{"apiKey": "abc", ');
+  await writeFile(
+    join(dir, 'liqwatch.config.json'),
+    JSON.stringify({
+      accounts: [
+        { name: 'main', sources: ['usdm', 'usdm-ws', 'coinm'], keysFile: './keys/oneway.json' },
+        { name: 'pm', sources: ['pm-um', 'pm-cm'], keysFile: './keys/hedge.json' },
+      ],
+      endpoints: { usdm: sim.url, 'usdm-ws': sim.wsUrl, coinm: sim.url, 'pm-um': sim.url, 'pm-cm': sim.url },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function liqwatch(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: {},
+    cwd: dir,
+  });
+  return { code, stdout, stderr };
+}
+
+/** The SYMBOL and SIDE columns of a table, row by row. */
+function tableRows(stdout: string): string[] {
+  const [header, ...rows] = stdout.trimEnd().split('\n');
+  expect(header).toMatch(/^ACCOUNT\s+SOURCE\s+SYMBOL\s+SIDE\s+AMOUNT\s+ENTRY\s+MARK\s+LIQ\s+DIST\s+LEV\s+PNL$/);
+  return rows.map((row) => row.split(/\s+/).slice(2, 4).join(' '));
+}
+
+describe('liqwatch positions --source --keys', () => {
+  it('prints a table nearest to liquidation first, positions without a liquidation price last', async () => {
+    const run = await liqwatch('positions', '--source', 'usdm', '--keys', keysFile('oneway'), '--base-url', sim.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // ETHUSDT is 5 % from its liquidation price, BTCUSDT 20 %, SOLUSDT has none.
+    expect(tableRows(run.stdout)).toEqual(['ETHUSDT BOTH', 'BTCUSDT BOTH', 'SOLUSDT BOTH']);
+    expect(run.stdout).toMatch(/ETHUSDT\s+BOTH\s+-2\s+3000\s+3100\s+3255\s+5\.0%\s+20x\s+-200\.00/);
+    expect(run.stdout).toMatch(/SOLUSDT\s+BOTH\s+10\s+140\s+145\s+—\s+—/);
+  });
+
+  it('--json prints the position contract', async () => {
+    const run = await liqwatch(
+      'positions',
+      '--source',
+      'usdm',
+      '--keys',
+      keysFile('oneway'),
+      '--base-url',
+      sim.url,
+      '--json',
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const positions = JSON.parse(run.stdout) as Position[];
+    expect(positions).toHaveLength(3);
+    for (const p of positions) expect(Object.keys(p).sort()).toEqual(CONTRACT_FIELDS);
+    expect(positions.find((p) => p.symbol === 'BTCUSDT')).toEqual({
+      account: 'cli',
+      source: 'usdm',
+      symbol: 'BTCUSDT',
+      positionSide: 'BOTH',
+      positionAmt: 0.5,
+      entryPrice: 60_000,
+      breakEvenPrice: 60_000,
+      markPrice: 61_000,
+      liquidationPrice: 48_800,
+      leverage: 5,
+      marginType: 'cross',
+      isolatedMargin: 0,
+      notional: 30_500,
+      unrealizedProfit: 500,
+      maxNotionalValue: 100_000_000,
+      maxQty: null,
+      updateTime: expect.any(Number),
+    });
+    expect(positions.find((p) => p.symbol === 'SOLUSDT')?.liquidationPrice).toBeNull();
+  });
+
+  it('lists flat legs only with --all', async () => {
+    const args = ['positions', '--source', 'usdm', '--keys', keysFile('hedge'), '--base-url', sim.url, '--json'];
+    const open = JSON.parse((await liqwatch(...args)).stdout) as Position[];
+    const all = JSON.parse((await liqwatch(...args, '--all')).stdout) as Position[];
+    const legs = (ps: Position[]) => ps.map((p) => `${p.symbol} ${p.positionSide} ${p.positionAmt}`).sort();
+    expect(legs(open)).toEqual(['BTCUSDT LONG 0.5', 'BTCUSDT SHORT -0.2', 'ETHUSDT SHORT -2']);
+    expect(legs(all)).toEqual(['BTCUSDT LONG 0.5', 'BTCUSDT SHORT -0.2', 'ETHUSDT LONG 0', 'ETHUSDT SHORT -2']);
+  });
+
+  it('--symbol reads one symbol, on a USDⓈ-M and on a COIN-M source', async () => {
+    const um = await liqwatch(
+      'positions',
+      '--source',
+      'pm-um',
+      '--keys',
+      keysFile('hedge'),
+      '--base-url',
+      sim.url,
+      '--symbol',
+      'btcusdt',
+    );
+    expect(um.code).toBe(0);
+    expect(tableRows(um.stdout)).toEqual(['BTCUSDT SHORT', 'BTCUSDT LONG']);
+    const cm = await liqwatch(
+      'positions',
+      '--source',
+      'coinm',
+      '--keys',
+      keysFile('oneway'),
+      '--base-url',
+      sim.url,
+      '--symbol',
+      'ETHUSD_PERP',
+    );
+    expect(cm.code).toBe(0);
+    expect(tableRows(cm.stdout)).toEqual(['ETHUSD_PERP BOTH']);
+  });
+
+  it('--pair and --margin-asset filter the COIN-M sources', async () => {
+    const base = ['positions', '--source', 'pm-cm', '--keys', keysFile('oneway'), '--base-url', sim.url, '--json'];
+    const byPair = JSON.parse((await liqwatch(...base, '--pair', 'ETHUSD')).stdout) as Position[];
+    const byAsset = JSON.parse((await liqwatch(...base, '--margin-asset', 'btc')).stdout) as Position[];
+    expect(byPair.map((p) => p.symbol)).toEqual(['ETHUSD_PERP']);
+    expect(byAsset.map((p) => p.symbol).sort()).toEqual(['BTCUSD_250627', 'BTCUSD_PERP']);
+  });
+
+  it('--base-url takes a ws:// URL for usdm-ws', async () => {
+    const run = await liqwatch(
+      'positions',
+      '--source',
+      'usdm-ws',
+      '--keys',
+      keysFile('oneway'),
+      '--base-url',
+      sim.wsUrl,
+      '--json',
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const positions = JSON.parse(run.stdout) as Position[];
+    expect(positions.map((p) => p.source)).toEqual(['usdm-ws', 'usdm-ws', 'usdm-ws']);
+    expect(sim.requests.some((r) => r.transport === 'ws' && r.account === 'oneway' && r.status === 200)).toBe(true);
+  });
+});
+
+describe('liqwatch positions --config', () => {
+  it('reads every source of every configured account, keys from keysFile', async () => {
+    const run = await liqwatch('positions', '--config', 'liqwatch.config.json', '--json');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const positions = JSON.parse(run.stdout) as Position[];
+    const seen = new Set(positions.map((p) => `${p.account} ${p.source}`));
+    expect([...seen].sort()).toEqual(['main coinm', 'main usdm', 'main usdm-ws', 'pm pm-cm', 'pm pm-um']);
+  });
+
+  it('--account reads one account only', async () => {
+    const run = await liqwatch('positions', '--config', 'liqwatch.config.json', '--account', 'pm');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const rows = run.stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row).toMatch(/^pm\s+pm-(um|cm)\s/);
+  });
+
+  it('an unknown --account is one clear line', async () => {
+    const run = await liqwatch('positions', '--config', 'liqwatch.config.json', '--account', 'nope');
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/no account "nope" in the config; it has main, pm/);
+  });
+});
+
+describe('failures: a non-zero exit and one clear line on stderr', () => {
+  it.each([
+    ['a keys file that does not exist', ['--keys', 'keys/missing.json'], /keys file .*missing\.json: no such file/],
+    [
+      'a keys file that is not JSON',
+      ['--keys', 'keys/broken.json'],
+      /keys file .*broken\.json: keys are not valid JSON/,
+    ],
+    [
+      'a key the exchange does not know (-2015)',
+      ['--keys', 'keys/unknown.json'],
+      /HTTP 401 code -2015.*Invalid API-key/,
+    ],
+  ])('%s', async (_what, keys, message) => {
+    const run = await liqwatch('positions', '--source', 'usdm', ...keys, '--base-url', sim.url);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^liqwatch positions: /);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('an unknown source', async () => {
+    const run = await liqwatch('positions', '--source', 'spot', '--keys', keysFile('oneway'));
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/unknown source "spot"; the sources are usdm, usdm-ws, coinm, pm-um, pm-cm/);
+  });
+
+  it('a ws:// URL for a REST source', async () => {
+    const run = await liqwatch('positions', '--source', 'usdm', '--keys', keysFile('oneway'), '--base-url', sim.wsUrl);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/must be http or https/);
+  });
+});
+
+describe('the installed command', () => {
+  it('bin/liqwatch.mjs runs under plain node, as npx liqwatch does', async () => {
+    const run = await new Promise<Run>((done, fail) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'bin', 'liqwatch.mjs'),
+          'positions',
+          '--source',
+          'coinm',
+          '--keys',
+          keysFile('oneway'),
+          '--base-url',
+          sim.url,
+          '--json',
+        ],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('error', fail);
+      child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const positions = JSON.parse(run.stdout) as Position[];
+    expect(positions.map((p) => p.symbol).sort()).toEqual(['BTCUSD_250627', 'BTCUSD_PERP', 'ETHUSD_PERP']);
+  }, 30_000);
+});

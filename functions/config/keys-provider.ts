@@ -48,7 +48,9 @@ export function createKeysProvider(deps: {
       try {
         value = await deps.secrets.get(account.secretId, { maxAge: SECRET_MAX_AGE_S, forceFetch: fresh });
       } catch (error) {
-        throw new KeysError(`${where}: cannot be read (${(error as Error).name})`);
+        // Powertools wraps the SDK's error; its name (ResourceNotFoundException, AccessDeniedException…) says why.
+        const cause = (error as Error).cause as Error | undefined;
+        throw new KeysError(`${where}: cannot be read (${cause?.name ?? (error as Error).name})`);
       }
       if (value === undefined) throw new KeysError(`${where}: has no value`);
       return parseKeys(value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value, where);

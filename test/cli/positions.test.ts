@@ -11,7 +11,7 @@ import { book, CM_HEDGE, CM_ONE_WAY, hmacKeys, UM_HEDGE, UM_ONE_WAY } from '../b
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
-/** Every field of the position contract (design.md, "Normalised position"), in no particular order. */
+/** Every field of the position contract, in the order design.md ("Normalised position") shows them. */
 const CONTRACT_FIELDS = [
   'account',
   'source',
@@ -30,7 +30,7 @@ const CONTRACT_FIELDS = [
   'maxNotionalValue',
   'maxQty',
   'updateTime',
-].sort();
+];
 
 const oneWay = hmacKeys('cli-oneway');
 const hedge = hmacKeys('cli-hedge');
@@ -122,7 +122,7 @@ describe('liqwatch positions --source --keys', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const positions = JSON.parse(run.stdout) as Position[];
     expect(positions).toHaveLength(3);
-    for (const p of positions) expect(Object.keys(p).sort()).toEqual(CONTRACT_FIELDS);
+    for (const p of positions) expect(Object.keys(p)).toEqual(CONTRACT_FIELDS);
     expect(positions.find((p) => p.symbol === 'BTCUSDT')).toEqual({
       account: 'cli',
       source: 'usdm',

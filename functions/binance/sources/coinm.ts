@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import { MarginTypeSchema, OptionalDecimalSchema } from '../numbers.js';
-import { BaseRowSchema, baseFields, defineSource } from './source.js';
+import { OptionalSchema, readMarginType, readOptionalDecimal } from '../numbers.js';
+import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
 /**
  * A row of COIN-M Position Information (seed 003): `maxQty` instead of `maxNotionalValue`, no
  * `notional`. Amounts are contracts; PnL is in the margin coin.
  */
 export const CoinmPositionRowSchema = BaseRowSchema.extend({
-  breakEvenPrice: OptionalDecimalSchema,
-  marginType: MarginTypeSchema,
-  isolatedMargin: OptionalDecimalSchema,
-  maxQty: OptionalDecimalSchema,
+  breakEvenPrice: OptionalSchema,
+  marginType: OptionalSchema,
+  isolatedMargin: OptionalSchema,
+  maxQty: OptionalSchema,
 });
 export type CoinmPositionRow = z.infer<typeof CoinmPositionRowSchema>;
 
@@ -26,13 +26,13 @@ export const coinm = defineSource({
   },
   serverFilters: ['marginAsset', 'pair'],
   rowSchema: CoinmPositionRowSchema,
-  normalise: (row, account) => ({
-    ...baseFields(account, 'coinm', row),
-    breakEvenPrice: row.breakEvenPrice,
-    marginType: row.marginType,
-    isolatedMargin: row.isolatedMargin,
-    notional: null,
-    maxNotionalValue: null,
-    maxQty: row.maxQty,
-  }),
+  normalise: (row, account) =>
+    toPosition(account, 'coinm', row, {
+      breakEvenPrice: readOptionalDecimal(row.breakEvenPrice),
+      marginType: readMarginType(row.marginType),
+      isolatedMargin: readOptionalDecimal(row.isolatedMargin),
+      notional: null,
+      maxNotionalValue: null,
+      maxQty: readOptionalDecimal(row.maxQty),
+    }),
 });

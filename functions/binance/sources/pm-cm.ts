@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { OptionalDecimalSchema } from '../numbers.js';
+import { OptionalSchema, readOptionalDecimal } from '../numbers.js';
 import { PAPI_TIME } from './pm-um.js';
-import { BaseRowSchema, baseFields, defineSource } from './source.js';
+import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
 /** A row of Portfolio Margin CM Position Information (seed 004): `notionalValue` and `maxQty`. */
 export const PmCmPositionRowSchema = BaseRowSchema.extend({
-  notionalValue: OptionalDecimalSchema,
-  maxQty: OptionalDecimalSchema,
+  notionalValue: OptionalSchema,
+  maxQty: OptionalSchema,
 });
 export type PmCmPositionRow = z.infer<typeof PmCmPositionRowSchema>;
 
@@ -22,13 +22,13 @@ export const pmCm = defineSource({
   },
   serverFilters: ['marginAsset', 'pair'],
   rowSchema: PmCmPositionRowSchema,
-  normalise: (row, account) => ({
-    ...baseFields(account, 'pm-cm', row),
-    breakEvenPrice: null,
-    marginType: null,
-    isolatedMargin: null,
-    notional: row.notionalValue,
-    maxNotionalValue: null,
-    maxQty: row.maxQty,
-  }),
+  normalise: (row, account) =>
+    toPosition(account, 'pm-cm', row, {
+      breakEvenPrice: null,
+      marginType: null,
+      isolatedMargin: null,
+      notional: readOptionalDecimal(row.notionalValue),
+      maxNotionalValue: null,
+      maxQty: readOptionalDecimal(row.maxQty),
+    }),
 });

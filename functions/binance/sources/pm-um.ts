@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { OptionalDecimalSchema } from '../numbers.js';
-import { BaseRowSchema, baseFields, defineSource } from './source.js';
+import { OptionalSchema, readOptionalDecimal } from '../numbers.js';
+import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
 /** A row of Portfolio Margin UM Position Information (seed 002): no margin-type fields. */
 export const PmUmPositionRowSchema = BaseRowSchema.extend({
-  notional: OptionalDecimalSchema,
-  maxNotionalValue: OptionalDecimalSchema,
+  notional: OptionalSchema,
+  maxNotionalValue: OptionalSchema,
 });
 export type PmUmPositionRow = z.infer<typeof PmUmPositionRowSchema>;
 
@@ -26,13 +26,13 @@ export const pmUm = defineSource({
   },
   serverFilters: ['symbol'],
   rowSchema: PmUmPositionRowSchema,
-  normalise: (row, account) => ({
-    ...baseFields(account, 'pm-um', row),
-    breakEvenPrice: null,
-    marginType: null,
-    isolatedMargin: null,
-    notional: row.notional,
-    maxNotionalValue: row.maxNotionalValue,
-    maxQty: null,
-  }),
+  normalise: (row, account) =>
+    toPosition(account, 'pm-um', row, {
+      breakEvenPrice: null,
+      marginType: null,
+      isolatedMargin: null,
+      notional: readOptionalDecimal(row.notional),
+      maxNotionalValue: readOptionalDecimal(row.maxNotionalValue),
+      maxQty: null,
+    }),
 });

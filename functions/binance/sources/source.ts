@@ -6,6 +6,7 @@ import {
   liquidationPriceOrNull,
   MillisSchema,
   PositionSideSchema,
+  readDecimal,
   SymbolSchema,
 } from '../numbers.js';
 
@@ -63,27 +64,43 @@ export const BaseRowSchema = z.object({
   entryPrice: DecimalSchema,
   markPrice: DecimalSchema,
   unRealizedProfit: DecimalSchema,
-  liquidationPrice: DecimalSchema.transform(liquidationPriceOrNull),
+  liquidationPrice: DecimalSchema,
   leverage: DecimalSchema,
   updateTime: MillisSchema,
 });
 export type BaseRow = z.infer<typeof BaseRowSchema>;
 
-/** The fields of a position every source has, from a parsed base row. */
-export function baseFields(account: string, source: SourceId, row: BaseRow) {
+/** The fields that differ between the sources; `null` where a source does not have one. */
+export type SourceFields = Pick<
+  Position,
+  'breakEvenPrice' | 'marginType' | 'isolatedMargin' | 'notional' | 'maxNotionalValue' | 'maxQty'
+>;
+
+/**
+ * A position from a checked row: the fields every source has, and the ones that differ. One object
+ * literal in the contract's field order (no spread: spreading into a literal made normalising cost
+ * more than validating, and the JSON output keeps the design's order).
+ */
+export function toPosition(account: string, source: SourceId, row: BaseRow, fields: SourceFields): Position {
   return {
     account,
     source,
     symbol: row.symbol,
     positionSide: row.positionSide,
-    positionAmt: row.positionAmt,
-    entryPrice: row.entryPrice,
-    markPrice: row.markPrice,
-    liquidationPrice: row.liquidationPrice,
-    leverage: row.leverage,
-    unrealizedProfit: row.unRealizedProfit,
-    updateTime: row.updateTime,
-  } satisfies Partial<Position>;
+    positionAmt: readDecimal(row.positionAmt),
+    entryPrice: readDecimal(row.entryPrice),
+    breakEvenPrice: fields.breakEvenPrice,
+    markPrice: readDecimal(row.markPrice),
+    liquidationPrice: liquidationPriceOrNull(readDecimal(row.liquidationPrice)),
+    leverage: readDecimal(row.leverage),
+    marginType: fields.marginType,
+    isolatedMargin: fields.isolatedMargin,
+    notional: fields.notional,
+    unrealizedProfit: readDecimal(row.unRealizedProfit),
+    maxNotionalValue: fields.maxNotionalValue,
+    maxQty: fields.maxQty,
+    updateTime: readDecimal(row.updateTime),
+  };
 }
 
 export interface SourceDefinition<Row> {

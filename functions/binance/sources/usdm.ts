@@ -1,30 +1,29 @@
 import type { z } from 'zod';
-import { MarginTypeSchema, OptionalDecimalSchema } from '../numbers.js';
-import { BaseRowSchema, baseFields, defineSource } from './source.js';
+import { OptionalSchema, readMarginType, readOptionalDecimal } from '../numbers.js';
+import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
 /**
  * A row of USDⓈ-M Position Information V2 (seed 000); the WebSocket API's `account.position` (seed 001)
  * sends the same rows.
  */
 export const UsdmPositionRowSchema = BaseRowSchema.extend({
-  breakEvenPrice: OptionalDecimalSchema,
-  marginType: MarginTypeSchema,
-  isolatedMargin: OptionalDecimalSchema,
-  notional: OptionalDecimalSchema,
-  maxNotionalValue: OptionalDecimalSchema,
+  breakEvenPrice: OptionalSchema,
+  marginType: OptionalSchema,
+  isolatedMargin: OptionalSchema,
+  notional: OptionalSchema,
+  maxNotionalValue: OptionalSchema,
 });
 export type UsdmPositionRow = z.infer<typeof UsdmPositionRowSchema>;
 
 export function normaliseUsdmRow(row: UsdmPositionRow, account: string, source: 'usdm' | 'usdm-ws' = 'usdm') {
-  return {
-    ...baseFields(account, source, row),
-    breakEvenPrice: row.breakEvenPrice,
-    marginType: row.marginType,
-    isolatedMargin: row.isolatedMargin,
-    notional: row.notional,
-    maxNotionalValue: row.maxNotionalValue,
+  return toPosition(account, source, row, {
+    breakEvenPrice: readOptionalDecimal(row.breakEvenPrice),
+    marginType: readMarginType(row.marginType),
+    isolatedMargin: readOptionalDecimal(row.isolatedMargin),
+    notional: readOptionalDecimal(row.notional),
+    maxNotionalValue: readOptionalDecimal(row.maxNotionalValue),
     maxQty: null,
-  };
+  });
 }
 
 /** `GET /fapi/v2/positionRisk`, weight 5: https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V2 */

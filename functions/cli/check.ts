@@ -1,11 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BinanceClient } from '../binance/client.js';
 import type { AlertQueue } from '../check/alert-queue.js';
 import { type CycleReport, chatRoutes, type Log, runCycle } from '../check/run-check.js';
-import { createKeysProvider } from '../config/keys-provider.js';
+import { createLocalKeysProvider } from '../config/keys-provider.js';
 import { loadConfig } from '../config/load.js';
 import type { Delivery } from '../core/delivery.js';
 import { alertJson, renderAlertLine } from '../core/format/alert-text.js';
@@ -47,13 +45,7 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
     const deps = {
       config,
       exchange,
-      keys: createKeysProvider({
-        baseDir,
-        env: io.env,
-        secrets: config.accounts.some((a) => a.secretId)
-          ? new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) })
-          : undefined,
-      }),
+      keys: await createLocalKeysProvider(config.accounts, baseDir, io.env),
       store: new DynamoStateStore(dynamo.client, dynamo.tableName),
       queue: consoleQueue(io, o.json ?? false),
       now: Date.now,

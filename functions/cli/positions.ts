@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BinanceClient, type PositionRequest } from '../binance/client.js';
 import { Signer } from '../binance/sign.js';
 import type { PositionFilter } from '../binance/sources/index.js';
 import { KeysError, parseKeys } from '../config/keys.js';
-import { createKeysProvider } from '../config/keys-provider.js';
+import { createLocalKeysProvider } from '../config/keys-provider.js';
 import { loadConfig } from '../config/load.js';
 import { renderPositionsTable } from '../core/format/positions-table.js';
 import { isOpen, isSourceId, type Position, SOURCE_IDS } from '../core/position.js';
@@ -87,12 +85,7 @@ async function fromConfig(o: Options, filter: PositionFilter, io: CliIo): Promis
       `no account "${o.account}" in the config; it has ${config.accounts.map((a) => a.name).join(', ')}`,
     );
   }
-  const needsSecrets = accounts.some((a) => a.secretId);
-  const keys = createKeysProvider({
-    baseDir,
-    env: io.env,
-    secrets: needsSecrets ? new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }) : undefined,
-  });
+  const keys = await createLocalKeysProvider(accounts, baseDir, io.env);
   const requests: PositionRequest[] = [];
   for (const account of accounts) {
     const signer = await keys.signerFor(account);

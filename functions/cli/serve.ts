@@ -1,10 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BinanceClient } from '../binance/client.js';
-import { createKeysProvider } from '../config/keys-provider.js';
+import { createLocalKeysProvider } from '../config/keys-provider.js';
 import { loadConfig } from '../config/load.js';
 import { DynamoStateStore } from '../store/dynamo-state-store.js';
 import { startLocalDynamo } from '../store/local-dynamo.js';
@@ -43,13 +41,7 @@ export async function runServeCommand(args: string[], io: CliIo): Promise<number
     config,
     store: new DynamoStateStore(dynamo.client, dynamo.tableName),
     exchange,
-    keys: createKeysProvider({
-      baseDir,
-      env: io.env,
-      secrets: config.accounts.some((a) => a.secretId)
-        ? new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) })
-        : undefined,
-    }),
+    keys: await createLocalKeysProvider(config.accounts, baseDir, io.env),
     token,
     webhookSecret,
     apiRoot: io.env.TELEGRAM_API_ROOT,

@@ -74,3 +74,24 @@ export function createKeysProvider(deps: {
     return parseKeys(text, where);
   }
 }
+
+/**
+ * Keys for a command on a laptop: files and environment variables, and Secrets Manager (with the
+ * machine's AWS credentials) only when an account names a secret.
+ */
+export async function createLocalKeysProvider(
+  accounts: readonly AccountConfig[],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<KeysProvider> {
+  if (!accounts.some((a) => a.secretId)) return createKeysProvider({ baseDir, env });
+  const [{ SecretsManagerClient }, { SecretsProvider }] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('@aws-lambda-powertools/parameters/secrets'),
+  ]);
+  return createKeysProvider({
+    baseDir,
+    env,
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
+  });
+}

@@ -9,7 +9,7 @@ import { POSITION_SIDES, SOURCE_IDS } from './position.js';
  * `id` is deterministic, so a redelivered or re-enqueued body is recognised by the bot's sent marker.
  */
 
-const FindingSchema = z.object({
+export const FindingSchema = z.object({
   rule: z.enum(RULE_IDS),
   severity: z.enum(SEVERITIES),
   account: z.string(),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { RULE_IDS, SEVERITIES } from '../core/alert.js';
+import { SEVERITIES } from '../core/alert.js';
 import type { AccountState } from '../core/alerts.js';
+import { FindingSchema } from '../core/delivery.js';
 import type { Mute } from '../core/mutes.js';
-import { POSITION_SIDES, SOURCE_IDS } from '../core/position.js';
+import { SOURCE_IDS } from '../core/position.js';
 
 /*
  * What we read back from the table is an I/O edge like any other: parsed, not cast. The account state
@@ -11,18 +12,6 @@ import { POSITION_SIDES, SOURCE_IDS } from '../core/position.js';
 
 const SourceIdSchema = z.enum(SOURCE_IDS);
 const SeveritySchema = z.enum(SEVERITIES);
-
-const FindingSchema = z.object({
-  rule: z.enum(RULE_IDS),
-  severity: SeveritySchema,
-  account: z.string(),
-  source: SourceIdSchema.nullable(),
-  symbol: z.string().nullable(),
-  positionSide: z.enum(POSITION_SIDES).nullable(),
-  value: z.number().nullable(),
-  threshold: z.number().nullable(),
-  message: z.string(),
-});
 
 const AlertStateSchema = z.object({
   alert: FindingSchema,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 
@@ -9,7 +10,7 @@ export interface BundleResult {
   parts: { name: string; bytes: number }[];
 }
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The minified ESM bundle for Node of one entry, as a Lambda bundler builds it: its size, gzipped size

@@ -42,8 +42,11 @@ export async function runPositionsCommand(args: string[], io: CliIo): Promise<nu
     const results = await client.fetchAll(requests, { concurrency: 16 });
     const positions: Position[] = results.flatMap((r) => (r.ok ? r.positions : []));
     const shown = o.all ? positions : positions.filter(isOpen);
-    io.stdout(o.json ? `${JSON.stringify(shown, null, 2)}\n` : `${renderPositionsTable(shown)}\n`);
     const failed = results.filter((r) => !r.ok);
+    // Nothing read is not "no positions": print nothing a reader could take for "no risk".
+    if (failed.length < results.length) {
+      io.stdout(o.json ? `${JSON.stringify(shown, null, 2)}\n` : `${renderPositionsTable(shown)}\n`);
+    }
     for (const r of failed) io.stderr(`liqwatch positions: ${r.error.message}\n`);
     return failed.length === 0 ? 0 : 1;
   } finally {

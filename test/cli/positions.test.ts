@@ -255,6 +255,8 @@ describe('failures: a non-zero exit and one clear line on stderr', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^liqwatch positions: /);
     expect(lines[0]).toMatch(message);
+    // Nothing was read: nothing on stdout that could pass for "no positions".
+    expect(run.stdout).toBe('');
   });
 
   it('an unknown source', async () => {

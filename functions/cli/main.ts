@@ -5,6 +5,7 @@ import { runConfigCommand } from './config.js';
 import { type CliIo, processIo, UsageError } from './io.js';
 import { runPositionsCommand } from './positions.js';
 import { runServeCommand } from './serve.js';
+import { runStartCommand } from './start.js';
 import { runTelegramCommand } from './telegram.js';
 
 const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
@@ -12,6 +13,7 @@ const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
 Usage:
   liqwatch positions --source <id> --keys <file> [--base-url <url>] [--symbol <s>] [--pair <p>] [--margin-asset <a>] [--all] [--json]
   liqwatch positions --config <file> [--account <name>] [--symbol <s>] [--all] [--json]
+  liqwatch start [--config <file>] [--interval <s>] [--cycles <n>] [--state-dir <dir>]   (npm start: the demo without a config)
   liqwatch check --config <file> [--once | --cycles <n> --interval <s>] [--state-dir <dir>] [--json]
   liqwatch config validate <file>
   liqwatch serve [--port <p>] [--host <h>] [--state-dir <dir>]      (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, LIQWATCH_CONFIG)
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   check: runCheckCommand,
   config: runConfigCommand,
   serve: runServeCommand,
+  start: runStartCommand,
   telegram: runTelegramCommand,
 };
 

@@ -83,5 +83,5 @@ export const DEMO_STEPS: Step[] = BTC_MARKS.map((mark, i) => ({
 
 /** The demo account as the simulator holds it, with a key made for this run. */
 export function demoAccount(apiKey: string, apiSecret: string): SimAccount {
-  return { name: DEMO_ACCOUNT, apiKey, apiSecret, hedgeMode: false, positions: DEMO_STEPS[0]!.positions };
+  return { name: DEMO_ACCOUNT, apiKey, apiSecret, hedgeMode: true, positions: DEMO_STEPS[0]!.positions };
 }

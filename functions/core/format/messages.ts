@@ -17,7 +17,7 @@ import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from 
 const SEVERITY_MARK: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 const KIND_WORD: Record<Notification['kind'], string> = {
   firing: '',
-  escalated: ' · now critical',
+  escalated: ' · escalated',
   repeat: ' · still firing',
   resolved: '',
 };
@@ -39,7 +39,7 @@ export function renderNotification(n: Notification, nowMs: number): string {
   if (a.status === 'resolved') {
     return `✅ <b>RESOLVED</b> · ${e(alertOrigin(a))}\n${e(a.message)} <i>(fired ${ago(nowMs - n.since)} ago)</i>`;
   }
-  const kind = n.kind === 'escalated' && a.severity !== 'critical' ? ' · escalated' : KIND_WORD[n.kind];
+  const kind = KIND_WORD[n.kind];
   const since = n.kind === 'repeat' ? ` <i>(for ${ago(nowMs - n.since)})</i>` : '';
   return `${SEVERITY_MARK[a.severity]} <b>${a.severity.toUpperCase()}</b>${kind} · ${e(alertOrigin(a))}\n${e(a.message)}${since}`;
 }

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
+import { BinanceClient } from '../binance/client.js';
+import { createLocalKeysProvider } from '../config/keys-provider.js';
+import { loadConfig, parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { htmlToTerminal } from '../core/format/terminal.js';
+import { SOURCE_IDS } from '../core/position.js';
+import { DynamoStateStore } from '../store/dynamo-state-store.js';
+import { startLocalDynamo } from '../store/local-dynamo.js';
+import { parseOptions, positiveInt } from './args.js';
+import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
+import type { CliIo } from './io.js';
+import { createLocalRuntime } from './local-runtime.js';
+import { consoleLog } from './log.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  interval: { type: 'string' },
+  cycles: { type: 'string' },
+  'state-dir': { type: 'string' },
+} as const;
+
+/** The terminal's chat id, and the bot the terminal talks to when there is no Telegram. */
+const TERMINAL_CHAT = 1;
+const LOCAL_TOKEN = '1000000001:terminal-bot-token-0000000000000000';
+const LOCAL_BOT = 'liqwatch_local_bot';
+
+/**
+ * `npm start`: with no config, the demo (a simulated exchange whose prices move through the scenario);
+ * with `--config`, real accounts. Alerts and chat answers appear in the terminal, and lines typed on
+ * standard input are chat commands, unless TELEGRAM_BOT_TOKEN is set: then the bot talks to Telegram by
+ * long polling. Ctrl-C stops it.
+ */
+export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
+  const { values: o } = parseOptions(args, OPTIONS);
+  const configSource = o.config ?? io.env.LIQWATCH_CONFIG;
+  const demo = configSource === undefined;
+  const cycles = o.cycles === undefined ? Number.POSITIVE_INFINITY : positiveInt(o.cycles, '--cycles', 1);
+  const closers: (() => Promise<unknown>)[] = [];
+  const log = consoleLog(io, 'start');
+  const colour = Boolean(process.stdout.isTTY) && !io.env.NO_COLOR;
+  try {
+    let config: Config;
+    let baseDir = io.cwd;
+    let env = io.env;
+    let step: ((i: number) => void) | undefined;
+    if (demo) {
+      const apiKey = randomBytes(32).toString('hex');
+      const apiSecret = randomBytes(32).toString('hex');
+      const sim = await startExchangeSimulator({ accounts: [demoAccount(apiKey, apiSecret)], latencyMs: 20 });
+      closers.push(() => sim.close());
+      env = { ...io.env, LIQWATCH_DEMO_KEYS: JSON.stringify({ apiKey, apiSecret }) };
+      config = parseConfig(
+        {
+          accounts: [{ name: DEMO_ACCOUNT, sources: [...SOURCE_IDS], keysEnv: 'LIQWATCH_DEMO_KEYS' }],
+          telegram: { chatIds: [TERMINAL_CHAT], botUsername: LOCAL_BOT, digest: { enabled: false } },
+          endpoints: Object.fromEntries(SOURCE_IDS.map((s) => [s, s === 'usdm-ws' ? sim.wsUrl : sim.url])),
+        },
+        'demo',
+      );
+      step = (i: number) => {
+        const s = DEMO_STEPS[i % DEMO_STEPS.length]!;
+        for (const [source, positions] of Object.entries(s.positions)) {
+          sim.setPositions(DEMO_ACCOUNT, source as (typeof SOURCE_IDS)[number], positions);
+        }
+        io.stdout(`\n${colour ? '\u001b[2m' : ''}── ${s.note}${colour ? '\u001b[22m' : ''}\n`);
+      };
+    } else {
+      ({ config, baseDir } = await loadConfig(configSource, io.cwd));
+    }
+
+    const dynamo = await startLocalDynamo(o['state-dir'] ? { path: o['state-dir'] } : {});
+    closers.push(() => dynamo.close());
+    const exchange = new BinanceClient();
+    closers.push(() => exchange.close());
+
+    const realTelegram = !demo && io.env.TELEGRAM_BOT_TOKEN;
+    let apiRoot = io.env.TELEGRAM_API_ROOT;
+    let token = io.env.TELEGRAM_BOT_TOKEN ?? LOCAL_TOKEN;
+    let terminal: Awaited<ReturnType<typeof startFakeTelegram>> | undefined;
+    if (!realTelegram) {
+      // The terminal is the chat: the bot talks to a local Bot API whose messages are printed here.
+      terminal = await startFakeTelegram({ token: LOCAL_TOKEN, botUsername: LOCAL_BOT });
+      closers.push(() => terminal!.close());
+      apiRoot = terminal.apiRoot;
+      token = LOCAL_TOKEN;
+      if (!demo) {
+        config = {
+          ...config,
+          telegram: { ...config.telegram, chatIds: [TERMINAL_CHAT], chats: [], botUsername: LOCAL_BOT },
+        };
+      }
+    }
+
+    const runtime = await createLocalRuntime({
+      config,
+      store: new DynamoStateStore(dynamo.client, dynamo.tableName),
+      exchange,
+      keys: await createLocalKeysProvider(config.accounts, baseDir, env),
+      token,
+      apiRoot,
+      log,
+      perChatGapMs: terminal ? 0 : 1_000,
+    });
+
+    let printed = 0;
+    const print = () => {
+      if (!terminal) return;
+      for (const m of terminal.messages.slice(printed)) io.stdout(`\n${htmlToTerminal(m.text, colour)}\n`);
+      printed = terminal.messages.length;
+    };
+
+    if (realTelegram) {
+      void runtime.bot.launch({ dropPendingUpdates: true });
+      closers.unshift(async () => runtime.bot.stop('stopped'));
+      io.stdout(`liqwatch: watching ${config.accounts.length} account(s); the bot answers on Telegram.\n`);
+    } else {
+      io.stdout(
+        demo
+          ? 'liqwatch demo: a simulated exchange with positions on all five sources. Type /positions, /alerts, /mute BTCUSDT 10m or /status. Ctrl-C stops.\n'
+          : `liqwatch: watching ${config.accounts.length} account(s). Type /positions, /alerts or /status. Ctrl-C stops.\n`,
+      );
+    }
+
+    let stopping = false;
+    const stopped = io.stopped ?? new Promise<void>((r) => process.once('SIGINT', () => r()));
+    void stopped.then(() => {
+      stopping = true;
+    });
+    if (terminal) {
+      const lines = io.stdin ?? createInterface({ input: process.stdin, terminal: false });
+      void (async () => {
+        for await (const line of lines) {
+          if (stopping) break;
+          const text = line.trim();
+          if (text === '') continue;
+          await runtime.command(text, TERMINAL_CHAT);
+          print();
+        }
+      })();
+      closers.push(async () => {
+        if (!io.stdin) process.stdin.pause();
+      });
+    }
+
+    const intervalS =
+      o.interval === undefined
+        ? demo
+          ? 3
+          : config.schedule.pollSeconds || (config.schedule.everyMinutes ?? 1) * 60
+        : positiveInt(o.interval, '--interval', 3);
+    for (let i = 0; i < cycles && !stopping; i++) {
+      step?.(i);
+      const report = await runtime.cycle();
+      for (const a of report.accounts) for (const s of a.sources) if (!s.ok) log.warn(s.error ?? 'source failed');
+      print();
+      if (i + 1 < cycles) await Promise.race([stopped, new Promise((r) => setTimeout(r, intervalS * 1000))]);
+    }
+    return 0;
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  }
+}

@@ -3,7 +3,8 @@ import { SOURCE_IDS } from '../../functions/core/position.js';
 import type { ExchangeSimulatorOptions, SimAccount, SimPosition } from './types.js';
 
 const SimPositionSchema = z.object({
-  symbol: z.string().regex(/^[A-Z0-9_]{1,40}$/, 'an exchange symbol such as BTCUSDT or BTCUSD_PERP'),
+  // Any printable symbol, so tests can prove that clients escape what the exchange sends.
+  symbol: z.string().regex(/^\S{1,40}$/, 'a symbol such as BTCUSDT or BTCUSD_PERP, without spaces'),
   positionSide: z.enum(['BOTH', 'LONG', 'SHORT']).optional(),
   positionAmt: z.number(),
   entryPrice: z.number().min(0),

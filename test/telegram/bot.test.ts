@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
+import { BinanceClient } from '../../functions/binance/client.js';
+import type { Log } from '../../functions/check/run-check.js';
+import { createKeysProvider } from '../../functions/config/keys-provider.js';
+import { parseConfig } from '../../functions/config/load.js';
+import type { AlertDelivery, Delivery } from '../../functions/core/delivery.js';
+import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
+import { ensureTable, type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
+import { type BotHandlerDeps, createBotHandler, SECRET_HEADER } from '../../functions/telegram/handler.js';
+import { assembleBot } from '../../functions/telegram/runtime.js';
+import { telegramUpdate } from '../builders/telegram.js';
+
+const TOKEN = '777000:bot-test-token-NEVER-LOGGED-AAAAAAAAAAAAA';
+const WEBHOOK_SECRET = 'webhook-secret-NEVER-LOGGED-0123456789';
+const API_KEY = 'bot-test-api-key-00000000000000000000000000000000000000000000000000';
+const API_SECRET = 'bot-test-api-secret-NEVER-LOGGED-11111111111111111111111111111111';
+const PRIVATE = 42;
+const GROUP = -100200;
+const TRADER = 7;
+const STRANGER = 999;
+
+let sim: ExchangeSimulator;
+let tg: FakeTelegram;
+let dynamo: LocalDynamo;
+let exchange: BinanceClient;
+let deps: BotHandlerDeps;
+let handler: ReturnType<typeof createBotHandler>;
+let tables = 0;
+const logged: string[] = [];
+const log: Log = {
+  info: (m, ...x) => void logged.push(m + JSON.stringify(x)),
+  warn: (m, ...x) => void logged.push(m + JSON.stringify(x)),
+  error: (m, ...x) => void logged.push(m + JSON.stringify(x)),
+};
+
+beforeAll(async () => {
+  sim = await startExchangeSimulator({
+    accounts: [
+      {
+        name: 'main',
+        apiKey: API_KEY,
+        apiSecret: API_SECRET,
+        positions: {
+          usdm: [
+            {
+              symbol: 'BTCUSDT',
+              positionAmt: 0.5,
+              entryPrice: 60_000,
+              markPrice: 52_000,
+              liquidationPrice: 48_000,
+              leverage: 10,
+            },
+            {
+              symbol: 'ETHUSDT',
+              positionAmt: -3,
+              entryPrice: 3_000,
+              markPrice: 3_000,
+              liquidationPrice: 4_000,
+              leverage: 5,
+            },
+          ],
+        },
+      },
+    ],
+  });
+  tg = await startFakeTelegram({ token: TOKEN, botUsername: 'liqwatch_test_bot' });
+  dynamo = await startLocalDynamo();
+  exchange = new BinanceClient({ timeoutMs: 2_000, retries: 0 });
+});
+afterAll(async () => {
+  await exchange.close();
+  await sim.close();
+  await tg.close();
+  await dynamo.close();
+});
+
+beforeEach(async () => {
+  const tableName = `bot-${++tables}`;
+  await ensureTable(dynamo.client, tableName);
+  const config = parseConfig(
+    {
+      accounts: [{ name: 'main', sources: ['usdm'], keysEnv: 'KEYS' }],
+      telegram: { chatIds: [PRIVATE], chats: [{ id: GROUP, userIds: [TRADER] }], botUsername: 'liqwatch_test_bot' },
+      endpoints: { usdm: sim.url },
+    },
+    'test',
+  );
+  deps = await assembleBot({
+    config,
+    store: new DynamoStateStore(dynamo.client, tableName),
+    exchange,
+    keys: createKeysProvider({
+      baseDir: '.',
+      env: { KEYS: JSON.stringify({ apiKey: API_KEY, apiSecret: API_SECRET }) },
+    }),
+    token: TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    apiRoot: tg.apiRoot,
+    log,
+    sleep: async () => {},
+    perChatGapMs: 0,
+  });
+  handler = createBotHandler(deps);
+  tg.messages.length = 0;
+});
+
+/** An update through the webhook, as Telegram delivers it. */
+function post(update: unknown, secret: string | null = WEBHOOK_SECRET) {
+  return handler({
+    headers: secret === null ? {} : { [SECRET_HEADER]: secret },
+    body: JSON.stringify(update),
+    requestContext: { http: { method: 'POST' } },
+  }) as Promise<{ statusCode: number }>;
+}
+
+const textsTo = (chat: number) => tg.messagesTo(chat).map((m) => m.text);
+
+describe('commands from an allowed chat', () => {
+  it.each([
+    ['/start', /warns you before a position is liquidated/],
+    ['/help', /\/mute &lt;account\|symbol\|all&gt; &lt;duration&gt;/],
+    ['/alerts', /No alert firing/],
+    ['/status', /main<\/b> · not checked yet/],
+    ['/rules', /warning ≤ 15%, critical ≤ 7.5%/],
+  ])('%s', async (command, answer) => {
+    expect((await post(telegramUpdate.command(command, { id: PRIVATE }))).statusCode).toBe(200);
+    expect(textsTo(PRIVATE).join('\n')).toMatch(answer);
+  });
+
+  it('/positions lists live positions nearest to liquidation first, with a Refresh button', async () => {
+    await post(telegramUpdate.command('/positions', { id: PRIVATE }));
+    const [m] = tg.messagesTo(PRIVATE);
+    expect(m!.text.indexOf('BTCUSDT')).toBeLessThan(m!.text.indexOf('ETHUSDT'));
+    expect(m!.text).toContain('mark 52000 · liq 48000 · <b>7.7%</b>');
+    expect(JSON.stringify(m!.replyMarkup)).toContain('"callback_data":"pos:"');
+  });
+
+  it('Refresh edits the message in place', async () => {
+    await post(telegramUpdate.command('/positions BTCUSDT', { id: PRIVATE }));
+    const [m] = tg.messagesTo(PRIVATE);
+    sim.updatePositions('main', 'usdm', (ps) =>
+      ps.map((p) => (p.symbol === 'BTCUSDT' ? { ...p, markPrice: 51_000 } : p)),
+    );
+    await post(telegramUpdate.callback('pos:BTCUSDT', { id: PRIVATE }, m!.messageId));
+    expect(tg.messagesTo(PRIVATE)).toHaveLength(1);
+    expect(tg.messagesTo(PRIVATE)[0]!.text).toContain('mark 51000');
+    expect(tg.messagesTo(PRIVATE)[0]!.editedTexts).toHaveLength(1);
+    sim.updatePositions('main', 'usdm', (ps) =>
+      ps.map((p) => (p.symbol === 'BTCUSDT' ? { ...p, markPrice: 52_000 } : p)),
+    );
+  });
+
+  it('in a group, /positions@botname from an allowed user is answered; a command for another bot is not', async () => {
+    await post(telegramUpdate.command('/positions@liqwatch_test_bot', { id: GROUP }, { id: TRADER }));
+    expect(textsTo(GROUP)[0]).toContain('2 open positions');
+    await post(telegramUpdate.command('/positions@other_bot', { id: GROUP }, { id: TRADER }));
+    expect(textsTo(GROUP)).toHaveLength(1);
+  });
+
+  it('/mute and /unmute, with helpful replies to bad arguments', async () => {
+    await post(telegramUpdate.command('/mute BTCUSDT 1h', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('Muted BTCUSDT for 1h');
+    expect(await deps.store.listMutes(Date.now())).toMatchObject([
+      { scope: 'symbol', target: 'BTCUSDT', chatId: PRIVATE },
+    ]);
+    await post(telegramUpdate.command('/mute BTCUSDT soon', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('"soon" is not a duration');
+    await post(telegramUpdate.command('/mute', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('Usage: /mute <account|symbol|all> <duration>');
+    await post(telegramUpdate.command('/unmute', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('Lifted 1 mute');
+    expect(await deps.store.listMutes(Date.now())).toEqual([]);
+  });
+
+  it('an unknown command gets pointed at /help; a bad /positions argument is explained', async () => {
+    await post(telegramUpdate.command('/frobnicate', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toBe('Unknown command /frobnicate. Try /help.');
+    await post(telegramUpdate.command('/positions <b>&x', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('is not an account, a source or a symbol');
+  });
+});
+
+describe('who may talk to it', () => {
+  it("a stranger's chat gets nothing, nor a group member not on the list", async () => {
+    await post(telegramUpdate.command('/positions', { id: STRANGER }));
+    await post(telegramUpdate.command('/help', { id: GROUP }, { id: STRANGER }));
+    expect(tg.messages).toEqual([]);
+  });
+
+  it('a missing or wrong secret token is refused before the update is read', async () => {
+    expect((await post(telegramUpdate.command('/help', { id: PRIVATE }), null)).statusCode).toBe(401);
+    expect((await post(telegramUpdate.command('/help', { id: PRIVATE }), 'wrong')).statusCode).toBe(401);
+    expect(tg.messages).toEqual([]);
+  });
+
+  it('a redelivered update (same update_id) is handled once', async () => {
+    const update = telegramUpdate.command('/help', { id: PRIVATE });
+    await post(update);
+    await post(update);
+    expect(tg.messagesTo(PRIVATE)).toHaveLength(1);
+  });
+});
+
+describe('answers that are long or hold strange characters', () => {
+  it('a symbol with < and & is escaped; 60 positions come in several messages under the limit', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      symbol: i === 0 ? 'A<B&C' : `COIN${i}USDT`,
+      positionAmt: 1,
+      entryPrice: 100,
+      markPrice: 100,
+      liquidationPrice: 50 + i * 0.5,
+      leverage: 5,
+    }));
+    sim.setPositions('main', 'usdm', many);
+    await post(telegramUpdate.command('/positions', { id: PRIVATE }));
+    const parts = tg.messagesTo(PRIVATE);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(4096);
+    expect(parts.map((p) => p.text).join('')).toContain('A&lt;B&amp;C');
+    expect(
+      parts
+        .map((p) => p.text)
+        .join('')
+        .match(/COIN\d+USDT/g),
+    ).toHaveLength(59);
+    sim.setPositions('main', 'usdm', [
+      {
+        symbol: 'BTCUSDT',
+        positionAmt: 0.5,
+        entryPrice: 60_000,
+        markPrice: 52_000,
+        liquidationPrice: 48_000,
+        leverage: 10,
+      },
+      { symbol: 'ETHUSDT', positionAmt: -3, entryPrice: 3_000, markPrice: 3_000, liquidationPrice: 4_000, leverage: 5 },
+    ]);
+  });
+});
+
+describe('delivery of alerts from the queue', () => {
+  const delivery = (id: string, chatId: number, severity: 'warning' | 'critical' = 'critical'): Delivery => ({
+    id,
+    kind: 'alerts',
+    chatId,
+    at: Date.now(),
+    silent: severity !== 'critical',
+    notifications: [
+      {
+        kind: 'firing',
+        since: Date.now(),
+        alert: {
+          rule: 'liq-distance',
+          severity,
+          status: 'firing',
+          account: 'main',
+          source: 'usdm',
+          symbol: 'BTCUSDT',
+          positionSide: 'BOTH',
+          value: 6.2,
+          threshold: 7.5,
+          message: 'BTCUSDT LONG is 6.2% from liquidation',
+        },
+      },
+    ],
+  });
+  const sqsEvent = (ds: Delivery[]) => ({
+    Records: ds.map((d, i) => ({ messageId: `m${i}`, body: JSON.stringify(d) })),
+  });
+
+  it('a batch where Telegram answers 429 for one message: only that one retries, nothing is sent twice', async () => {
+    tg.failNext('sendMessage', { kind: 'retryAfter', seconds: 30 }, { chatId: GROUP });
+    const batch = [
+      delivery('deliv-a1', PRIVATE),
+      delivery('deliv-b2', GROUP),
+      delivery('deliv-c3', PRIVATE, 'warning'),
+    ];
+    const first = (await handler(sqsEvent(batch) as never)) as { batchItemFailures: { itemIdentifier: string }[] };
+    expect(first.batchItemFailures, logged.join('\n')).toEqual([{ itemIdentifier: 'm1' }]);
+    // SQS offers the whole batch again (a redelivery), then the failed one alone.
+    const again = (await handler(sqsEvent(batch) as never)) as { batchItemFailures: unknown[] };
+    expect(again.batchItemFailures).toEqual([]);
+    expect(tg.messagesTo(PRIVATE)).toHaveLength(2);
+    expect(tg.messagesTo(GROUP)).toHaveLength(1);
+    const [critical, warning] = tg.messagesTo(PRIVATE);
+    expect(critical).toMatchObject({ disableNotification: false });
+    expect(warning).toMatchObject({ disableNotification: true });
+    expect(JSON.stringify(critical!.replyMarkup)).toMatch(/mute:1h:.*mute:res:/);
+  });
+
+  it('a blocked chat (403) is logged and not retried forever', async () => {
+    tg.blockChat(-555);
+    const out = (await handler(sqsEvent([delivery('deliv-blocked', -555)]) as never)) as {
+      batchItemFailures: unknown[];
+    };
+    expect(out.batchItemFailures).toEqual([]);
+    expect(logged.join('\n')).toContain('Forbidden: bot was blocked by the user');
+  });
+
+  it('the Mute 1h button mutes that alert', async () => {
+    await handler(sqsEvent([delivery('deliv-mute', PRIVATE)]) as never);
+    const m = tg.messagesTo(PRIVATE).at(-1)!;
+    const data = (m.replyMarkup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!
+      .callback_data;
+    await deps.store.saveAccount(
+      {
+        account: 'main',
+        legs: {},
+        health: {},
+        alerts: {
+          'main|usdm|BTCUSDT|BOTH|liq-distance': {
+            alert: (delivery('deliv-xx', PRIVATE) as AlertDelivery).notifications[0]!.alert,
+            since: Date.now(),
+            told: {},
+          },
+        },
+        lastCycleAt: Date.now(),
+      },
+      0,
+    );
+    await post(telegramUpdate.callback(data, { id: PRIVATE }, m.messageId));
+    expect(tg.callbackAnswers.at(-1)?.text).toBe('Muted for 1 hour');
+    expect(await deps.store.listMutes(Date.now())).toMatchObject([
+      { scope: 'alert', target: 'main|usdm|BTCUSDT|BOTH|liq-distance', chatId: PRIVATE },
+    ]);
+  });
+
+  it('no token, webhook secret or API secret reaches a log line or a message', async () => {
+    await post(telegramUpdate.command('/status', { id: PRIVATE }));
+    const everything = JSON.stringify({ logged, messages: tg.messages, calls: tg.calls });
+    for (const secret of [TOKEN, WEBHOOK_SECRET, API_SECRET]) expect(everything).not.toContain(secret);
+  });
+});

@@ -30,7 +30,7 @@ export function requireEnv(io: CliIo, name: string): string {
  */
 export async function runServeCommand(args: string[], io: CliIo): Promise<number> {
   const { values: o } = parseOptions(args, OPTIONS);
-  const port = o.port === undefined ? 8080 : positiveInt(o.port, '--port', 8080);
+  const port = o.port === undefined ? 8080 : o.port === '0' ? 0 : positiveInt(o.port, '--port', 8080);
   const token = requireEnv(io, 'TELEGRAM_BOT_TOKEN');
   const webhookSecret = requireEnv(io, 'TELEGRAM_WEBHOOK_SECRET');
   const { config, baseDir } = await loadConfig(requireEnv(io, 'LIQWATCH_CONFIG'), io.cwd);

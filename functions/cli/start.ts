@@ -10,6 +10,8 @@ import { htmlToTerminal } from '../core/format/terminal.js';
 import { SOURCE_IDS } from '../core/position.js';
 import { DynamoStateStore } from '../store/dynamo-state-store.js';
 import { startLocalDynamo } from '../store/local-dynamo.js';
+import { BOT_COMMANDS } from '../telegram/command-list.js';
+import { ALLOWED_UPDATES } from '../telegram/webhook.js';
 import { parseOptions, positiveInt } from './args.js';
 import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
 import type { CliIo } from './io.js';
@@ -114,7 +116,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     };
 
     if (realTelegram) {
-      void runtime.bot.launch({ dropPendingUpdates: true });
+      await runtime.bot.telegram.setMyCommands([...BOT_COMMANDS]);
+      void runtime.bot.launch({ dropPendingUpdates: true, allowedUpdates: [...ALLOWED_UPDATES] });
       closers.unshift(async () => runtime.bot.stop('stopped'));
       io.stdout(`liqwatch: watching ${config.accounts.length} account(s); the bot answers on Telegram.\n`);
     } else {

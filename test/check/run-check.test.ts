@@ -185,6 +185,27 @@ describe('the check against the exchange simulator and dynalite', () => {
     expect(dump).not.toContain(API_KEY);
   });
 
+  it('sends the daily digest once a day at its time, saying what is open', async () => {
+    const { deps, sent, clock } = await setup({
+      configExtra: { telegram: { chatIds: [42], digest: { at: '08:00', timeZone: 'UTC' } } },
+    });
+    const digests = () => sent.filter((d) => d.kind === 'digest');
+    for (const [at, expected] of [
+      [Date.UTC(2026, 0, 5, 7, 59), 0],
+      [Date.UTC(2026, 0, 5, 8, 0), 1],
+      [Date.UTC(2026, 0, 5, 8, 1), 1],
+      [Date.UTC(2026, 0, 5, 23, 0), 1],
+      [Date.UTC(2026, 0, 6, 8, 0), 2],
+    ] as const) {
+      clock.t = at;
+      await runCycle(deps);
+      expect(digests()).toHaveLength(expected);
+    }
+    const [first] = digests();
+    expect(first).toMatchObject({ kind: 'digest', chatId: 42, silent: true });
+    expect(first!.kind === 'digest' && first!.digest.accounts[0]!.sources.map((s) => s.openPositions)).toEqual([1, 1]);
+  });
+
   it('polls every pollSeconds inside one invocation and stops with margin before time runs out', async () => {
     const { deps } = await setup();
     let remaining = 60_000;

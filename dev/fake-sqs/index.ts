@@ -9,6 +9,8 @@ export interface FakeSqsMessage {
   body: string;
   queueUrl: string;
   receiveCount: number;
+  /** FIFO queues: the message group (a chat). */
+  groupId?: string;
 }
 
 export interface FakeSqs {
@@ -19,7 +21,10 @@ export interface FakeSqs {
   messages: FakeSqsMessage[];
   /** Takes up to `max` messages as the event an SQS event source would deliver. */
   takeEvent(max?: number): SQSEvent;
-  /** Puts messages back, as SQS does after the visibility timeout for records a batch reported failed. */
+  /**
+   * Puts messages back, as SQS does after the visibility timeout for records a batch reported failed;
+   * a FIFO queue offers them again before anything later in their group.
+   */
   requeue(messageIds: readonly string[]): void;
   /** The next `count` entries sent are refused (SendMessageBatch's `Failed`). */
   refuseNext(count: number): void;
@@ -30,14 +35,15 @@ export interface FakeSqs {
  * A loopback stand-in for the two SQS actions the check uses (SendMessage, SendMessageBatch) in the
  * AWS JSON 1.0 protocol the SDK v3 speaks, with the MD5 of each body the SDK verifies.
  */
-export async function startFakeSqs(): Promise<FakeSqs> {
+export async function startFakeSqs(opts: { fifo?: boolean } = {}): Promise<FakeSqs> {
   const messages: FakeSqsMessage[] = [];
+  const deduplicated = new Set<string>();
   const taken = new Map<string, FakeSqsMessage>();
   let refuse = 0;
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const queueUrl = `${endpoint}/000000000000/liqwatch-alerts`;
+  const queueUrl = `${endpoint}/000000000000/liqwatch-alerts${opts.fifo ? '.fifo' : ''}`;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
@@ -48,14 +54,27 @@ export async function startFakeSqs(): Promise<FakeSqs> {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
       res.end(JSON.stringify(body));
     };
-    const accept = (body: string) => {
-      const m = { messageId: randomUUID(), body, queueUrl: String(input.QueueUrl), receiveCount: 0 };
-      messages.push(m);
+    const accept = (body: string, groupId?: string, dedupeId?: string) => {
+      if (opts.fifo && !groupId) throw new Error('MessageGroupId is required on a FIFO queue');
+      const m: FakeSqsMessage = {
+        messageId: randomUUID(),
+        body,
+        queueUrl: String(input.QueueUrl),
+        receiveCount: 0,
+        ...(groupId ? { groupId } : {}),
+      };
+      // FIFO: a deduplication id seen before is accepted and dropped, as SQS does within 5 minutes.
+      if (!(opts.fifo && dedupeId && deduplicated.has(dedupeId))) messages.push(m);
+      if (dedupeId) deduplicated.add(dedupeId);
       return { MessageId: m.messageId, MD5OfMessageBody: createHash('md5').update(body).digest('hex') };
     };
-    if (target === 'AmazonSQS.SendMessage') return reply(200, accept(String(input.MessageBody)));
+    type Entry = { Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string };
+    const single = input as unknown as Entry;
+    if (target === 'AmazonSQS.SendMessage') {
+      return reply(200, accept(String(single.MessageBody), single.MessageGroupId, single.MessageDeduplicationId));
+    }
     if (target === 'AmazonSQS.SendMessageBatch') {
-      const entries = (input.Entries ?? []) as { Id: string; MessageBody: string }[];
+      const entries = (input.Entries ?? []) as Entry[];
       const Successful: unknown[] = [];
       const Failed: unknown[] = [];
       for (const e of entries) {
@@ -63,7 +82,7 @@ export async function startFakeSqs(): Promise<FakeSqs> {
           refuse--;
           Failed.push({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'refused on purpose' });
         } else {
-          Successful.push({ Id: e.Id, ...accept(e.MessageBody) });
+          Successful.push({ Id: e.Id, ...accept(e.MessageBody, e.MessageGroupId, e.MessageDeduplicationId) });
         }
       }
       return reply(200, { Successful, Failed });
@@ -91,6 +110,7 @@ export async function startFakeSqs(): Promise<FakeSqs> {
             SentTimestamp: String(Date.now()),
             SenderId: 'local',
             ApproximateFirstReceiveTimestamp: String(Date.now()),
+            ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
           },
           messageAttributes: {},
           md5OfBody: createHash('md5').update(m.body).digest('hex'),
@@ -101,10 +121,9 @@ export async function startFakeSqs(): Promise<FakeSqs> {
       };
     },
     requeue(ids) {
-      for (const id of ids) {
-        const m = taken.get(id);
-        if (m) messages.push(m);
-      }
+      const back = ids.flatMap((id) => taken.get(id) ?? []);
+      if (opts.fifo) messages.unshift(...back);
+      else messages.push(...back);
     },
     refuseNext(count) {
       refuse = count;

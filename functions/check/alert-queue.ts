@@ -18,10 +18,14 @@ export class QueueSendError extends Error {
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
  */
 export class SqsAlertQueue implements AlertQueue {
+  private readonly fifo: boolean;
+
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
-  ) {}
+  ) {
+    this.fifo = queueUrl.endsWith('.fifo');
+  }
 
   async send(deliveries: readonly Delivery[]): Promise<void> {
     const failed: string[] = [];
@@ -31,7 +35,12 @@ export class SqsAlertQueue implements AlertQueue {
         const out = await this.sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: this.queueUrl,
-            Entries: batch.map((d, n) => ({ Id: String(n), MessageBody: JSON.stringify(d) })),
+            Entries: batch.map((d, n) => ({
+              Id: String(n),
+              MessageBody: JSON.stringify(d),
+              // A FIFO queue keeps each chat's messages in order and drops a re-sent delivery id.
+              ...(this.fifo ? { MessageGroupId: String(d.chatId), MessageDeduplicationId: d.id } : {}),
+            })),
           }),
         );
         const refused = new Set((out.Failed ?? []).map((f) => Number(f.Id)));

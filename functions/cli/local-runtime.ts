@@ -30,7 +30,11 @@ export class LocalQueue implements AlertQueue {
     const batch = this.#pending.splice(0);
     const ids = batch.map(() => `local-${++this.#seq}`);
     const event = {
-      Records: batch.map((d, i) => ({ messageId: ids[i]!, body: JSON.stringify(d) })),
+      Records: batch.map((d, i) => ({
+        messageId: ids[i]!,
+        body: JSON.stringify(d),
+        attributes: { MessageGroupId: String(d.chatId) },
+      })),
     } as unknown as SQSEvent;
     const { batchItemFailures } = await this.handle(event);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));

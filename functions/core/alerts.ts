@@ -16,6 +16,7 @@ import { evaluateLeverageCap } from './rules/leverage-cap.js';
 import { evaluateLiqDistance } from './rules/liq-distance.js';
 import { evaluateNewHedgeLeg, type LegBook, legBook } from './rules/new-hedge-leg.js';
 import { evaluateNotionalCap } from './rules/notional-cap.js';
+import { resolutionMessage } from './rules/resolution.js';
 import type { RuleSettings } from './rules/settings.js';
 import { evaluateSourceDown, type SourceHealth } from './rules/source-down.js';
 
@@ -164,9 +165,11 @@ export function advanceAccount(input: CycleInput): CycleResult {
       continue;
     }
     resolvedKeys.push(key);
+    const now = input.outcomes.find((o) => o.source === before.alert.source);
+    const message = resolutionMessage(before.alert, now?.ok ? now.positions : []);
     pending.push({
       key,
-      alert: { ...before.alert, status: 'resolved' },
+      alert: { ...before.alert, status: 'resolved', message },
       notification: (chat) => (before.told[chat.id] ? 'resolved' : null),
     });
   }

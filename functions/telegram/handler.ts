@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -70,11 +70,12 @@ export function createWebhookHandler(deps: BotHandlerDeps) {
 }
 
 /**
- * The alerts queue: one record, one delivery, in order (a chat's messages keep their order and pace);
- * only failed records are reported, so only they come back.
+ * The alerts queue (FIFO, one message group per chat): one record, one delivery, in order. When a
+ * chat's message fails, the chat's later messages in the batch are handed back unsent, so a "resolved"
+ * can never overtake the alert it resolves; other chats go on. Only those records come back.
  */
 export function createQueueHandler(deps: BotHandlerDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
+  const processor = new SqsFifoPartialProcessorAsync();
   const record = async (r: SQSRecord) => {
     let delivery: Delivery;
     try {
@@ -97,7 +98,7 @@ export function createQueueHandler(deps: BotHandlerDeps) {
   return (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>
     processPartialResponse(event, record, processor, {
       ...(context ? { context } : {}),
-      processInParallel: false,
+      skipGroupOnError: true,
       throwOnFullBatchFailure: false,
     });
 }

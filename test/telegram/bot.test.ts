@@ -266,7 +266,11 @@ describe('delivery of alerts from the queue', () => {
     ],
   });
   const sqsEvent = (ds: Delivery[]) => ({
-    Records: ds.map((d, i) => ({ messageId: `m${i}`, body: JSON.stringify(d) })),
+    Records: ds.map((d, i) => ({
+      messageId: `m${i}`,
+      body: JSON.stringify(d),
+      attributes: { MessageGroupId: String(d.chatId) },
+    })),
   });
 
   it('a batch where Telegram answers 429 for one message: only that one retries, nothing is sent twice', async () => {

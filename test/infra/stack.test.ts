@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/config/load.js';
+import { STATE_TABLE_LOGICAL_ID } from '../../infra/constructs/state-table.js';
+import { deployProblems } from '../../infra/deploy-config.js';
+import { LiqwatchStack } from '../../infra/liqwatch-stack.js';
+
+const run = promisify(execFile);
+
+const config = parseConfig(
+  {
+    accounts: [
+      { name: 'main', sources: ['usdm', 'usdm-ws', 'coinm'], secretId: 'liqwatch/main' },
+      {
+        name: 'pm',
+        sources: ['pm-um', 'pm-cm'],
+        secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:liqwatch/pm-AbCdEf',
+      },
+    ],
+    telegram: { chatIds: [123456789] },
+    schedule: { everyMinutes: 2, pollSeconds: 30 },
+  },
+  'test',
+);
+
+let template: Template;
+
+beforeAll(() => {
+  // Bundling is proven once below; the assertions need only the template.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new LiqwatchStack(app, 'Liqwatch', { config, deployStamp: 'test' });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // cdk-nag runs at synth and throws ValidationFailed on any finding not acknowledged with a reason.
+  app.synth();
+  template = Template.fromStack(stack);
+});
+
+describe('the stack', () => {
+  it('has no cdk-nag AwsSolutions finding left unacknowledged (synth would have thrown)', () => {
+    expect(template).toBeDefined();
+  });
+
+  it('runs both handlers on Node 22, arm64, with source maps, and no secret in any environment', () => {
+    for (const d of ['reads every source', 'sends alerts to Telegram']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(d),
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
+    const fns = template.findResources('AWS::Lambda::Function');
+    const env = JSON.stringify(Object.values(fns).map((f) => f.Properties.Environment));
+    expect(env).not.toMatch(/botToken|webhookSecret|apiSecret|privateKey/);
+    expect(env).toContain('TELEGRAM_SECRET_ID');
+  });
+
+  it('schedules the check every configured interval, sized for its polling, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(2 minutes)',
+      Target: Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('reads every source'),
+      Timeout: 120,
+      MemorySize: 512,
+    });
+  });
+
+  it('keeps state in one on-demand table with TTL and point-in-time recovery, retained, under a fixed logical id', () => {
+    const tables = template.findResources('AWS::DynamoDB::GlobalTable');
+    expect(Object.keys(tables)).toEqual([STATE_TABLE_LOGICAL_ID]);
+    const table = tables[STATE_TABLE_LOGICAL_ID]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('queues alerts on an encrypted FIFO queue with a dead-letter queue after 5 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('feeds the bot from the queue with partial batch responses, and serves the webhook on a Function URL', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+  });
+
+  it('grants GetSecretValue on exactly the configured account secrets and the stack-owned Telegram secret', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':secret:liqwatch/main-??????');
+    expect(policies).toContain('arn:aws:secretsmanager:eu-west-1:111122223333:secret:liqwatch/pm-AbCdEf');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const secretReads = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+  });
+
+  it('alarms on check errors, a check that stopped running, bot errors and dead letters, to an SNS topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => a.AlarmDescription).sort()).toEqual([
+      'Alerts could not be delivered to Telegram and wait in the dead-letter queue',
+      'The liqwatch bot failed',
+      'The liqwatch check failed',
+      'The liqwatch check has not run: no alert can fire',
+    ]);
+    const stopped = alarms.find((a) => a.MetricName === 'Invocations');
+    expect(stopped).toMatchObject({ ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('registers the webhook at deploy through a custom resource, and sets log retention everywhere', () => {
+    template.hasResourceProperties('AWS::CloudFormation::CustomResource', {
+      WebhookUrl: Match.anyValue(),
+      SecretId: Match.anyValue(),
+    });
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(3);
+    for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('the config at synth', () => {
+  it('a deploy needs keys in Secrets Manager and a chat', () => {
+    const local = parseConfig({ accounts: [{ name: 'a', sources: ['usdm'], keysFile: 'k.json' }] }, 'test');
+    expect(deployProblems(local)).toEqual([
+      'accounts[0]: a deployed check reads keys from Secrets Manager: give secretId instead of keysFile',
+      'telegram: name at least one chat (chatIds or chats) for the alerts to go to',
+    ]);
+  });
+
+  it('npx cdk synth fails with the config own messages on a bad config, and bundles both handlers on a good one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'liqwatch-synth-'));
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ accounts: [{ name: 'main', sources: ['usdm', 'spot'], secretId: 's' }] }));
+    const failed = await run('npx', ['cdk', 'synth', '-q', '-c', `config=${bad}`, '-o', join(dir, 'out-bad')]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((failed as { code: number }).code).not.toBe(0);
+    expect((failed as { stderr: string }).stderr).toContain('accounts[0].sources[1]: Invalid option');
+
+    const out = join(dir, 'out');
+    await run('npx', ['cdk', 'synth', '-q', '-o', out], { env: { ...process.env, LIQWATCH_CONFIG: '' } });
+    const bundles = (await readdir(out)).filter((f) => f.startsWith('asset.'));
+    expect(bundles.length).toBeGreaterThanOrEqual(3);
+    for (const b of bundles) {
+      const size = (await stat(join(out, b, 'index.mjs')).catch(() => null))?.size;
+      if (size === undefined) continue;
+      expect(size).toBeGreaterThan(50_000);
+      expect(size).toBeLessThan(5_000_000);
+    }
+  }, 120_000);
+});

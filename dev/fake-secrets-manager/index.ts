@@ -12,8 +12,8 @@ export interface FakeSecretsManager {
 }
 
 /**
- * A loopback stand-in for Secrets Manager's GetSecretValue in the AWS JSON 1.1 protocol the SDK v3
- * speaks, answering ResourceNotFoundException for an unknown secret as the service does.
+ * A loopback stand-in for Secrets Manager's GetSecretValue and PutSecretValue in the AWS JSON 1.1
+ * protocol the SDK v3 speaks, answering ResourceNotFoundException for an unknown secret as the service does.
  */
 export async function startFakeSecretsManager(initial: Record<string, string> = {}): Promise<FakeSecretsManager> {
   const secrets = new Map(Object.entries(initial));
@@ -22,15 +22,26 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+      SecretId?: string;
+      SecretString?: string;
+    };
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
-    if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
-      return send(400, { __type: 'InvalidRequestException', message: 'only GetSecretValue is served here' });
-    }
+    const target = req.headers['x-amz-target'];
     const id = input.SecretId ?? '';
+    if (target === 'secretsmanager.PutSecretValue') {
+      if (!secrets.has(id)) {
+        return send(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      }
+      secrets.set(id, input.SecretString ?? '');
+      return send(200, { ARN: `arn:aws:secretsmanager:local:000000000000:secret:${id}-AbCdEf`, Name: id, VersionId: 'v' });
+    }
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return send(400, { __type: 'InvalidRequestException', message: 'only GetSecretValue and PutSecretValue are served here' });
+    }
     reads.push(id);
     const value = secrets.get(id);
     if (value === undefined) {

@@ -18,6 +18,7 @@ Usage:
   liqwatch config validate <file>
   liqwatch serve [--port <p>] [--host <h>] [--state-dir <dir>]      (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, LIQWATCH_CONFIG)
   liqwatch telegram set-webhook --url <url>                          (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET)
+  liqwatch telegram put-token --secret-id <id>                       (env TELEGRAM_BOT_TOKEN; AWS credentials)
 
 Sources: usdm, usdm-ws, coinm, pm-um, pm-cm.
 `;

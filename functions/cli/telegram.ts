@@ -1,4 +1,5 @@
 import { Telegram } from 'telegraf';
+import { TelegramSecretSchema } from '../telegram/runtime.js';
 import { registerWebhook } from '../telegram/webhook.js';
 import { parseOptions } from './args.js';
 import { type CliIo, UsageError } from './io.js';
@@ -10,7 +11,10 @@ import { requireEnv } from './serve.js';
  */
 export async function runTelegramCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb !== 'set-webhook') throw new UsageError('usage: liqwatch telegram set-webhook --url <https url>');
+  if (verb === 'put-token') return putToken(rest, io);
+  if (verb !== 'set-webhook') {
+    throw new UsageError('usage: liqwatch telegram set-webhook --url <https url> | liqwatch telegram put-token --secret-id <id>');
+  }
   const { values: o } = parseOptions(rest, { url: { type: 'string' } });
   if (!o.url || !/^https?:\/\//.test(o.url)) throw new UsageError('give --url <https url> of the webhook');
   const telegram = new Telegram(requireEnv(io, 'TELEGRAM_BOT_TOKEN'), {
@@ -18,5 +22,36 @@ export async function runTelegramCommand(args: string[], io: CliIo): Promise<num
   });
   await registerWebhook(telegram, o.url, requireEnv(io, 'TELEGRAM_WEBHOOK_SECRET'));
   io.stdout(`Webhook set to ${o.url}; commands registered.\n`);
+  return 0;
+}
+
+/**
+ * `liqwatch telegram put-token --secret-id <id>`: writes TELEGRAM_BOT_TOKEN into the stack's Telegram
+ * secret, keeping the generated webhook secret. The token is read from the environment, never from the
+ * command line (which shells keep in their history).
+ */
+async function putToken(args: string[], io: CliIo): Promise<number> {
+  const { values: o } = parseOptions(args, { 'secret-id': { type: 'string' } });
+  if (!o['secret-id']) throw new UsageError('give --secret-id <the TelegramSecretName output of the deploy>');
+  const token = requireEnv(io, 'TELEGRAM_BOT_TOKEN');
+  const botToken = TelegramSecretSchema.shape.botToken.safeParse(token);
+  if (!botToken.success) throw new UsageError('TELEGRAM_BOT_TOKEN is not a bot token from @BotFather (digits:letters)');
+  const { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } = await import(
+    '@aws-sdk/client-secrets-manager'
+  );
+  const client = new SecretsManagerClient({});
+  try {
+    const current = await client.send(new GetSecretValueCommand({ SecretId: o['secret-id'] }));
+    const value = JSON.parse(current.SecretString ?? '{}') as Record<string, unknown>;
+    if (typeof value.webhookSecret !== 'string') {
+      throw new UsageError(`secret ${o['secret-id']} has no webhookSecret: is it the stack's Telegram secret?`);
+    }
+    await client.send(
+      new PutSecretValueCommand({ SecretId: o['secret-id'], SecretString: JSON.stringify({ ...value, botToken: token }) }),
+    );
+  } finally {
+    client.destroy();
+  }
+  io.stdout(`Bot token stored in ${o['secret-id']}. Deploy again (npx cdk deploy) to register the webhook.\n`);
   return 0;
 }

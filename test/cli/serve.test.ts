@@ -87,3 +87,39 @@ describe('self-hosting: liqwatch serve and liqwatch telegram set-webhook', () =>
     expect(stderr).toContain('set TELEGRAM_BOT_TOKEN');
   });
 });
+
+describe('liqwatch telegram put-token', () => {
+  it("writes the token into the stack's secret and keeps the webhook secret; the token never reaches the output", async () => {
+    const { startFakeSecretsManager } = await import('../../dev/fake-secrets-manager/index.js');
+    const sm = await startFakeSecretsManager({ 'Telegram-abc': JSON.stringify({ botToken: '', webhookSecret: 'w'.repeat(32) }) });
+    let out = '';
+    const io = {
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: (t: string) => {
+        out += t;
+      },
+      env: {},
+      cwd: dir,
+    };
+    const env = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      expect(await main(['telegram', 'put-token', '--secret-id', 'Telegram-abc'], { ...io, env })).toBe(0);
+    } finally {
+      process.env = saved;
+      await sm.close();
+    }
+    expect(JSON.parse(sm.secrets.get('Telegram-abc')!)).toEqual({ botToken: TOKEN, webhookSecret: 'w'.repeat(32) });
+    expect(out).toContain('Deploy again');
+    expect(out).not.toContain(TOKEN);
+  });
+});

@@ -1,9 +1,9 @@
-import { SOURCE_IDS } from '../functions/core/position.js';
 import { BinanceClient } from '../functions/binance/client.js';
 import { createCheckHandler } from '../functions/check/handler.js';
-import type { Delivery } from '../functions/core/delivery.js';
 import { createKeysProvider } from '../functions/config/keys-provider.js';
 import { parseConfig } from '../functions/config/load.js';
+import type { Delivery } from '../functions/core/delivery.js';
+import { SOURCE_IDS } from '../functions/core/position.js';
 import { DynamoStateStore } from '../functions/store/dynamo-state-store.js';
 import { startLocalDynamo } from '../functions/store/local-dynamo.js';
 import { benchAccount } from './accounts.js';

@@ -1,9 +1,9 @@
 import { SOURCE_IDS, type SourceId } from '../functions/core/position.js';
 import { measureBundle } from './bundle.js';
 import { measureCpu } from './cpu.js';
-import { measureCheckHandler } from './handlers.js';
 import { startExchangeHosts, startRemoteExchange } from './exchange.js';
 import { CONCURRENCY, type FanOutResult, measureFanOut, measureSingleCalls } from './fan-out.js';
+import { measureCheckHandler } from './handlers.js';
 import { fixed, renderTable } from './stats.js';
 
 /*

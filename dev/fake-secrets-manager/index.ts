@@ -34,13 +34,23 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     const id = input.SecretId ?? '';
     if (target === 'secretsmanager.PutSecretValue') {
       if (!secrets.has(id)) {
-        return send(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+        return send(400, {
+          __type: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret.",
+        });
       }
       secrets.set(id, input.SecretString ?? '');
-      return send(200, { ARN: `arn:aws:secretsmanager:local:000000000000:secret:${id}-AbCdEf`, Name: id, VersionId: 'v' });
+      return send(200, {
+        ARN: `arn:aws:secretsmanager:local:000000000000:secret:${id}-AbCdEf`,
+        Name: id,
+        VersionId: 'v',
+      });
     }
     if (target !== 'secretsmanager.GetSecretValue') {
-      return send(400, { __type: 'InvalidRequestException', message: 'only GetSecretValue and PutSecretValue are served here' });
+      return send(400, {
+        __type: 'InvalidRequestException',
+        message: 'only GetSecretValue and PutSecretValue are served here',
+      });
     }
     reads.push(id);
     const value = secrets.get(id);

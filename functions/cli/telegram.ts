@@ -13,7 +13,9 @@ export async function runTelegramCommand(args: string[], io: CliIo): Promise<num
   const [verb, ...rest] = args;
   if (verb === 'put-token') return putToken(rest, io);
   if (verb !== 'set-webhook') {
-    throw new UsageError('usage: liqwatch telegram set-webhook --url <https url> | liqwatch telegram put-token --secret-id <id>');
+    throw new UsageError(
+      'usage: liqwatch telegram set-webhook --url <https url> | liqwatch telegram put-token --secret-id <id>',
+    );
   }
   const { values: o } = parseOptions(rest, { url: { type: 'string' } });
   if (!o.url || !/^https?:\/\//.test(o.url)) throw new UsageError('give --url <https url> of the webhook');
@@ -47,7 +49,10 @@ async function putToken(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`secret ${o['secret-id']} has no webhookSecret: is it the stack's Telegram secret?`);
     }
     await client.send(
-      new PutSecretValueCommand({ SecretId: o['secret-id'], SecretString: JSON.stringify({ ...value, botToken: token }) }),
+      new PutSecretValueCommand({
+        SecretId: o['secret-id'],
+        SecretString: JSON.stringify({ ...value, botToken: token }),
+      }),
     );
   } finally {
     client.destroy();

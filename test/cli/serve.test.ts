@@ -91,7 +91,9 @@ describe('self-hosting: liqwatch serve and liqwatch telegram set-webhook', () =>
 describe('liqwatch telegram put-token', () => {
   it("writes the token into the stack's secret and keeps the webhook secret; the token never reaches the output", async () => {
     const { startFakeSecretsManager } = await import('../../dev/fake-secrets-manager/index.js');
-    const sm = await startFakeSecretsManager({ 'Telegram-abc': JSON.stringify({ botToken: '', webhookSecret: 'w'.repeat(32) }) });
+    const sm = await startFakeSecretsManager({
+      'Telegram-abc': JSON.stringify({ botToken: '', webhookSecret: 'w'.repeat(32) }),
+    });
     let out = '';
     const io = {
       stdout: (t: string) => {

@@ -26,3 +26,14 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
   };
 }
+
+/** Resolves when the user asks the command to stop: `io.stopped`, or Ctrl-C / SIGTERM. */
+export function stopRequested(io: CliIo): Promise<void> {
+  return (
+    io.stopped ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    })
+  );
+}

@@ -9,7 +9,7 @@ import { startLocalDynamo } from '../store/local-dynamo.js';
 import { createWebhookHandler } from '../telegram/handler.js';
 import { assembleBot } from '../telegram/runtime.js';
 import { parseOptions, positiveInt } from './args.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, stopRequested, UsageError } from './io.js';
 import { consoleLog } from './log.js';
 
 const OPTIONS = {
@@ -69,7 +69,7 @@ export async function runServeCommand(args: string[], io: CliIo): Promise<number
   await new Promise<void>((r) => server.listen(port, o.host ?? '127.0.0.1', r));
   const { address, port: bound } = server.address() as AddressInfo;
   io.stdout(`liqwatch serve: webhook listening on http://${address}:${bound}/\n`);
-  await (io.stopped ?? new Promise<void>((r) => process.once('SIGINT', () => r())));
+  await stopRequested(io);
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
   await exchange.close();

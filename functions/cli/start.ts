@@ -14,7 +14,7 @@ import { BOT_COMMANDS } from '../telegram/command-list.js';
 import { ALLOWED_UPDATES } from '../telegram/webhook.js';
 import { parseOptions, positiveInt } from './args.js';
 import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
-import type { CliIo } from './io.js';
+import { type CliIo, stopRequested } from './io.js';
 import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
 
@@ -129,7 +129,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     }
 
     let stopping = false;
-    const stopped = io.stopped ?? new Promise<void>((r) => process.once('SIGINT', () => r()));
+    const stopped = stopRequested(io);
     void stopped.then(() => {
       stopping = true;
     });

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -30,39 +30,36 @@ export class Alarms extends Construct {
     const action = new SnsAction(this.topic);
     const period = Duration.minutes(Math.max(5, props.everyMinutes));
 
+    const alarm = (id: string, alarmDescription: string, metric: IMetric, below: boolean, missing: TreatMissingData) =>
+      new Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: below
+          ? ComparisonOperator.LESS_THAN_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: missing,
+      });
+    const quiet = TreatMissingData.NOT_BREACHING;
     const alarms = [
-      new Alarm(this, 'CheckErrors', {
-        alarmDescription: 'The liqwatch check failed',
-        metric: props.check.metricErrors({ period }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'CheckStopped', {
-        alarmDescription: 'The liqwatch check has not run: no alert can fire',
-        metric: props.check.metricInvocations({ period: Duration.minutes(Math.max(5, props.everyMinutes * 3)) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.BREACHING,
-      }),
-      new Alarm(this, 'BotErrors', {
-        alarmDescription: 'The liqwatch bot failed',
-        metric: props.bot.metricErrors({ period }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'DeadLetters', {
-        alarmDescription: 'Alerts could not be delivered to Telegram and wait in the dead-letter queue',
-        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      alarm('CheckErrors', 'The liqwatch check failed', props.check.metricErrors({ period }), false, quiet),
+      // No invocation at all counts as a breach: silence must mean "all well", never "not running".
+      alarm(
+        'CheckStopped',
+        'The liqwatch check has not run: no alert can fire',
+        props.check.metricInvocations({ period: Duration.minutes(Math.max(5, props.everyMinutes * 3)) }),
+        true,
+        TreatMissingData.BREACHING,
+      ),
+      alarm('BotErrors', 'The liqwatch bot failed', props.bot.metricErrors({ period }), false, quiet),
+      alarm(
+        'DeadLetters',
+        'Alerts could not be delivered to Telegram and wait in the dead-letter queue',
+        props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        false,
+        quiet,
+      ),
     ];
     for (const alarm of alarms) {
       alarm.addAlarmAction(action);

@@ -12,8 +12,8 @@ import { type ExchangeSimulator, type SimAccount, startExchangeSimulator } from 
 import { BinanceClient, type BinanceClientOptions, type PositionRequest } from '../../functions/binance/client.js';
 import { IpBannedError, RateLimitError, SourceError } from '../../functions/binance/errors.js';
 import { Signer } from '../../functions/binance/sign.js';
-import { main } from '../../functions/cli/main.js';
 import type { Position, SourceId } from '../../functions/core/position.js';
+import { runCli } from '../builders/cli.js';
 import {
   ALL_SOURCES,
   asymmetricKeys,
@@ -838,8 +838,6 @@ describe('secrets', () => {
         [files.wrongPassphrase, 'coinm'],
       ] as const) {
         for (const json of [[], ['--json']]) {
-          let out = '';
-          let err = '';
           const args = [
             'positions',
             '--source',
@@ -849,18 +847,9 @@ describe('secrets', () => {
             '--base-url',
             requestFor(sim, '', source, signers[0]!).endpoint!,
           ];
-          const code = await main([...args, ...json], {
-            stdout: (t) => {
-              out += t;
-            },
-            stderr: (t) => {
-              err += t;
-            },
-            env: {},
-            cwd: dir,
-          });
-          cli.push({ code, out, err });
-          shown.push(out, err);
+          const run = await runCli([...args, ...json], { cwd: dir });
+          cli.push({ code: run.code, out: run.stdout, err: run.stderr });
+          shown.push(run.stdout, run.stderr);
         }
       }
 

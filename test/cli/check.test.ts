@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { main } from '../../functions/cli/main.js';
+import { runCli } from '../builders/cli.js';
 
 const API_KEY = 'cli-check-api-key-000000000000000000000000000000000000000000000000';
 const SECRET = 'cli-check-secret-NEVER-PRINTED-11111111111111111111111111111111111';
@@ -49,20 +49,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function run(args: string[]) {
+  return runCli(args, { cwd: dir });
 }
 
 describe('liqwatch check', () => {

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { main } from '../../functions/cli/main.js';
 import type { Position } from '../../functions/core/position.js';
 import { book, CM_HEDGE, CM_ONE_WAY, hmacKeys, UM_HEDGE, UM_ONE_WAY } from '../binance/scenario.js';
+import { runCli } from '../builders/cli.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -75,20 +75,8 @@ interface Run {
   stderr: string;
 }
 
-async function liqwatch(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function liqwatch(...args: string[]): Promise<Run> {
+  return runCli(args, { cwd: dir });
 }
 
 /** The SYMBOL and SIDE columns of a table, row by row. */

@@ -5,23 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
 import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
 import { main } from '../../functions/cli/main.js';
+import { capturedIo } from '../builders/cli.js';
 import { telegramUpdate } from '../builders/telegram.js';
-
-function capture(extra: Partial<Parameters<typeof main>[1]> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const io = {
-    stdout: (t: string) => {
-      out.stdout += t;
-    },
-    stderr: (t: string) => {
-      out.stderr += t;
-    },
-    env: {},
-    cwd: process.cwd(),
-    ...extra,
-  };
-  return { out, io };
-}
 
 /** Lines typed in the terminal, one after each `gapMs`. */
 async function* typed(lines: string[], gapMs: number) {
@@ -33,7 +18,7 @@ async function* typed(lines: string[], gapMs: number) {
 
 describe('npm start (the demo)', () => {
   it('tells the story in the terminal and answers chat commands typed on standard input', async () => {
-    const { out, io } = capture({ stdin: typed(['/status', '/frobnicate'], 300) });
+    const { out, io } = capturedIo({ stdin: typed(['/status', '/frobnicate'], 300) });
     const code = await main(['start', '--cycles', '5', '--interval', '1'], io);
     expect(code).toBe(0);
     expect(out.stdout).toContain('liqwatch demo');
@@ -50,7 +35,7 @@ describe('npm start (the demo)', () => {
     const stopped = new Promise<void>((r) => {
       stop = r;
     });
-    const { out, io } = capture({ stopped, stdin: typed([], 0) });
+    const { out, io } = capturedIo({ stopped, stdin: typed([], 0) });
     const running = main(['start', '--interval', '60'], io);
     await expect.poll(() => out.stdout, { timeout: 10_000 }).toContain('baseline');
     stop();
@@ -96,7 +81,7 @@ describe('npm start -- --config (real accounts on a laptop)', () => {
   });
 
   it('with TELEGRAM_BOT_TOKEN the alerts go to Telegram and the bot answers by long polling', async () => {
-    const { out, io } = capture({
+    const { out, io } = capturedIo({
       cwd: dir,
       env: {
         TELEGRAM_BOT_TOKEN: TOKEN,

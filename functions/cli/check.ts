@@ -11,6 +11,8 @@ import { DynamoStateStore } from '../store/dynamo-state-store.js';
 import { startLocalDynamo } from '../store/local-dynamo.js';
 import { parseOptions, positiveInt } from './args.js';
 import { type CliIo, UsageError } from './io.js';
+import { createLocalRuntime } from './local-runtime.js';
+import { consoleLog } from './log.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -26,7 +28,8 @@ export const CONSOLE_CHAT = 0;
 
 /**
  * `liqwatch check`: the scheduled check, run from a terminal. With `--state-dir` the state persists
- * (dynalite on disk), so successive runs behave like successive scheduled invocations.
+ * (dynalite on disk), so successive runs behave like successive scheduled invocations. Notifications
+ * print to stdout, or go to the configured chats when TELEGRAM_BOT_TOKEN is set.
  */
 export async function runCheckCommand(args: string[], io: CliIo): Promise<number> {
   const { values: o } = parseOptions(args, OPTIONS);
@@ -42,12 +45,27 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   const exchange = new BinanceClient();
   try {
     const chats = chatRoutes(config);
+    const keys = await createLocalKeysProvider(config.accounts, baseDir, io.env);
+    const store = new DynamoStateStore(dynamo.client, dynamo.tableName);
+    // With a bot token and chats, notifications go to Telegram through the bot's own queue handler.
+    const telegram =
+      io.env.TELEGRAM_BOT_TOKEN && chats.length > 0
+        ? await createLocalRuntime({
+            config,
+            store,
+            exchange,
+            keys,
+            token: io.env.TELEGRAM_BOT_TOKEN,
+            apiRoot: io.env.TELEGRAM_API_ROOT,
+            log: consoleLog(io, 'check'),
+          })
+        : undefined;
     const deps = {
       config,
       exchange,
-      keys: await createLocalKeysProvider(config.accounts, baseDir, io.env),
-      store: new DynamoStateStore(dynamo.client, dynamo.tableName),
-      queue: consoleQueue(io, o.json ?? false),
+      keys,
+      store,
+      queue: telegram?.queue ?? consoleQueue(io, o.json ?? false),
       now: Date.now,
       log: quietLog(io),
       chats: chats.length > 0 ? chats : [{ id: CONSOLE_CHAT }],
@@ -55,6 +73,11 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
     for (let i = 0; i < cycles; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, intervalS * 1000));
       reportFailures(io, await runCycle(deps));
+    }
+    await telegram?.queue.flush();
+    if (telegram && telegram.queue.pending > 0) {
+      io.stderr(`liqwatch check: ${telegram.queue.pending} message(s) could not be delivered to Telegram\n`);
+      return 1;
     }
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
 import { runCli } from '../builders/cli.js';
 
 const API_KEY = 'cli-check-api-key-000000000000000000000000000000000000000000000000';
@@ -103,6 +104,41 @@ describe('liqwatch check', () => {
       code: 2,
       stderr: expect.stringContaining('--cycles takes a whole number'),
     });
+  });
+});
+
+describe('liqwatch check with Telegram', () => {
+  it('sends the alerts to the configured chats when TELEGRAM_BOT_TOKEN is set', async () => {
+    const token = '31:check-cli-token-AAAAAAAAAAAAAAAAAAAAAAAA';
+    const tg = await startFakeTelegram({ token, botUsername: 'liqwatch_cli_bot' });
+    try {
+      sim.setPositions('main', 'usdm', [
+        {
+          symbol: 'BTCUSDT',
+          positionAmt: 1,
+          entryPrice: 50_000,
+          markPrice: 50_000,
+          liquidationPrice: 47_000,
+          leverage: 5,
+        },
+      ]);
+      await writeFile(
+        join(dir, 'tg.json'),
+        JSON.stringify({
+          accounts: [{ name: 'main', sources: ['usdm'], keysFile: 'keys.json' }],
+          telegram: { chatIds: [42], digest: { enabled: false } },
+          endpoints: { usdm: sim.url },
+        }),
+      );
+      const result = await runCli(['check', '--config', 'tg.json'], {
+        cwd: dir,
+        env: { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: tg.apiRoot },
+      });
+      expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      expect(tg.messagesTo(42).map((m) => m.text)).toEqual([expect.stringContaining('🔴 <b>CRITICAL</b> · main usdm')]);
+    } finally {
+      await tg.close();
+    }
   });
 });
 

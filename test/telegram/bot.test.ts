@@ -20,6 +20,8 @@ const PRIVATE = 42;
 const GROUP = -100200;
 const TRADER = 7;
 const STRANGER = 999;
+const FORUM = -100300;
+const TOPIC = 9;
 
 let sim: ExchangeSimulator;
 let tg: FakeTelegram;
@@ -82,7 +84,14 @@ beforeEach(async () => {
   const config = parseConfig(
     {
       accounts: [{ name: 'main', sources: ['usdm'], keysEnv: 'KEYS' }],
-      telegram: { chatIds: [PRIVATE], chats: [{ id: GROUP, userIds: [TRADER] }], botUsername: 'liqwatch_test_bot' },
+      telegram: {
+        chatIds: [PRIVATE],
+        chats: [
+          { id: GROUP, userIds: [TRADER] },
+          { id: FORUM, threadId: TOPIC },
+        ],
+        botUsername: 'liqwatch_test_bot',
+      },
       endpoints: { usdm: sim.url },
     },
     'test',
@@ -187,6 +196,13 @@ describe('who may talk to it', () => {
     await post(telegramUpdate.command('/positions', { id: STRANGER }));
     await post(telegramUpdate.command('/help', { id: GROUP }, { id: STRANGER }));
     expect(tg.messages).toEqual([]);
+  });
+
+  it('in a forum, only the configured topic is answered, in that topic', async () => {
+    await post(telegramUpdate.command('/help', { id: FORUM }, { id: TRADER }, { threadId: 10 }));
+    expect(tg.messagesTo(FORUM)).toEqual([]);
+    await post(telegramUpdate.command('/help', { id: FORUM }, { id: TRADER }, { threadId: TOPIC }));
+    expect(tg.messagesTo(FORUM)).toMatchObject([{ messageThreadId: TOPIC }]);
   });
 
   it('a missing or wrong secret token is refused before the update is read', async () => {

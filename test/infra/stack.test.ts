@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,11 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startExchangeSimulator } from '../../dev/fake-binance/index.js';
+import { startFakeSecretsManager } from '../../dev/fake-secrets-manager/index.js';
+import { startFakeSqs } from '../../dev/fake-sqs/index.js';
 import { parseConfig } from '../../functions/config/load.js';
+import { startLocalDynamo } from '../../functions/store/local-dynamo.js';
 import { STATE_TABLE_LOGICAL_ID } from '../../infra/constructs/state-table.js';
 import { deployProblems } from '../../infra/deploy-config.js';
 import { LiqwatchStack } from '../../infra/liqwatch-stack.js';
@@ -175,5 +179,81 @@ describe('the config at synth', () => {
       expect(size).toBeGreaterThan(50_000);
       expect(size).toBeLessThan(5_000_000);
     }
+
+    // The check's bundle, as Lambda would run it: cold start, then one scheduled invocation against the
+    // simulator, dynalite, the SQS stand-in and the Secrets Manager stand-in.
+    const check = await findBundle(out, bundles, 'liqwatch-check');
+    const report = await invokeCheckBundle(check);
+    expect(report.result).toEqual({ cycles: 1, deliveries: 1, failedSources: 0 });
+    expect(report.queued).toHaveLength(1);
+    expect(report.queued[0]).toMatchObject({ groupId: '123456789' });
+    expect(JSON.parse(report.queued[0]!.body)).toMatchObject({ kind: 'alerts', chatId: 123456789 });
   }, 120_000);
 });
+
+async function findBundle(out: string, bundles: string[], marker: string): Promise<string> {
+  for (const b of bundles) {
+    const file = join(out, b, 'index.mjs');
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.includes(marker)) return file;
+  }
+  throw new Error(`no bundle holds ${marker}`);
+}
+
+/** Runs a bundled check handler in a child process (its own environment, as in Lambda) against loopback stand-ins. */
+async function invokeCheckBundle(bundle: string) {
+  const sim = await startExchangeSimulator({
+    accounts: [
+      {
+        name: 'main',
+        apiKey: 'bundle-key',
+        apiSecret: 'bundle-secret',
+        positions: {
+          usdm: [
+            { symbol: 'BTCUSDT', positionAmt: 1, entryPrice: 50_000, markPrice: 50_000, liquidationPrice: 47_000 },
+          ],
+        },
+      },
+    ],
+  });
+  const sm = await startFakeSecretsManager({
+    'liqwatch/main': JSON.stringify({ apiKey: 'bundle-key', apiSecret: 'bundle-secret' }),
+  });
+  const sqs = await startFakeSqs({ fifo: true });
+  const dynamo = await startLocalDynamo();
+  // Next to node_modules, so the AWS SDK the runtime would provide resolves.
+  await mkdir(join(process.cwd(), '.liqwatch'), { recursive: true });
+  const dir = await mkdtemp(join(process.cwd(), '.liqwatch', 'lambda-'));
+  try {
+    await copyFile(bundle, join(dir, 'index.mjs'));
+    const runner = [
+      `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});`,
+      'const result = await handler({}, { getRemainingTimeInMillis: () => 60000 });',
+      'process.stdout.write(JSON.stringify(result));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', runner], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        LIQWATCH_CONFIG: JSON.stringify({
+          accounts: [{ name: 'main', sources: ['usdm'], secretId: 'liqwatch/main' }],
+          telegram: { chatIds: [123456789], digest: { enabled: false } },
+          endpoints: { usdm: sim.url },
+        }),
+        STATE_TABLE: dynamo.tableName,
+        ALERTS_QUEUE_URL: sqs.queueUrl,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+    });
+    return { result: JSON.parse(stdout.trim().split('\n').at(-1)!), queued: [...sqs.messages] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await Promise.all([sim.close(), sm.close(), sqs.close(), dynamo.close()]);
+  }
+}

@@ -82,8 +82,10 @@ const EVENT_TTL_MS = 24 * 3_600_000;
 export function advanceAccount(input: CycleInput): CycleResult {
   const { account, nowMs, settings } = input;
   const prev = input.prev ?? { account, legs: {}, health: {}, alerts: {}, lastCycleAt: null };
-  const legs = { ...prev.legs };
-  const health = { ...prev.health };
+  // A source taken out of the config is forgotten, with its alerts: it is no longer watched, not recovered.
+  const watched = new Set(input.outcomes.map((o) => o.source));
+  const legs = pick(prev.legs, watched);
+  const health = pick(prev.health, watched);
   const findings: Finding[] = [];
   const answered = new Set<SourceId>();
 
@@ -148,6 +150,7 @@ export function advanceAccount(input: CycleInput): CycleResult {
 
   for (const [key, before] of Object.entries(prev.alerts)) {
     if (seen.has(key)) continue;
+    if (before.alert.source !== null && !watched.has(before.alert.source)) continue;
     if (!judged(before.alert)) {
       alerts[key] = before;
       continue;
@@ -198,6 +201,12 @@ export function advanceAccount(input: CycleInput): CycleResult {
   }
 
   return { state: { account, legs, health, alerts, lastCycleAt: nowMs }, deliveries, resolvedKeys };
+}
+
+function pick<T>(bySource: Partial<Record<SourceId, T>>, keep: ReadonlySet<SourceId>): Partial<Record<SourceId, T>> {
+  return Object.fromEntries(Object.entries(bySource).filter(([s]) => keep.has(s as SourceId))) as Partial<
+    Record<SourceId, T>
+  >;
 }
 
 function firingKind(state: AlertState, chatId: number, nowMs: number, settings: RuleSettings): NotificationKind | null {

@@ -146,6 +146,16 @@ describe('alert lifecycle', () => {
     expect(told).toEqual([['firing:critical:keys-refused'], [], [], []]);
   });
 
+  it('a source taken out of the config is forgotten: its alerts neither fire on nor resolve', () => {
+    const first = run([null, null, null]);
+    expect(first.told[2]).toEqual(['firing:warning:source-down']);
+    const coinmOnly: SourceOutcome[] = [{ source: 'coinm', ok: true, positions: [] }];
+    const after = run([coinmOnly, coinmOnly], { prev: first.state });
+    expect(after.told).toEqual([[], []]);
+    expect(after.state!.alerts).toEqual({});
+    expect(Object.keys(after.state!.health)).toEqual(['coinm']);
+  });
+
   it('one message per chat per cycle, critical first', () => {
     const positions = [atDistance(10, { symbol: 'ETHUSDT' }), atDistance(5, { symbol: 'BTCUSDT', leverage: 25 })];
     const { told } = run([positions]);

@@ -38,7 +38,10 @@ export function evaluateSourceDown(
       positionSide: null,
       value: first.exchangeCode,
       threshold: null,
-      message: `The exchange refuses the keys of account ${account} on ${refused.map(([s]) => s).join(', ')}: ${first.message}. Nothing is watched there until the key or its permissions are fixed.`,
+      message:
+        first.kind === 'keys'
+          ? `The keys of account ${account} cannot be used: ${first.message}. Nothing is watched there until they are.`
+          : `The exchange refuses the keys of account ${account} on ${refused.map(([s]) => s).join(', ')}: ${first.message}. Nothing is watched there until the key or its permissions are fixed.`,
     });
   }
   for (const [source, h] of entries) {

@@ -208,7 +208,7 @@ async function advance(
   if (ended.length > 0) await deps.store.deleteMutes(ended.map((m) => m.id));
   return {
     report,
-    deliveries: result.deliveries.map((c) => toAlertDelivery(account.name, at, c)),
+    deliveries: result.deliveries.map((c) => toAlertDelivery(account.name, at, result.basis, c)),
     undo: prev ? () => deps.store.saveAccount(prev, version + 1) : undefined,
   };
 }

@@ -68,6 +68,8 @@ export interface CycleResult {
   deliveries: ChatNotifications[];
   /** Alerts that resolved this cycle: their "until resolved" mutes end. */
   resolvedKeys: string[];
+  /** The state this cycle moved on from (its time): the same news from the same state is the same news. */
+  basis: number;
 }
 
 /** An event alert nobody could be told of within a day is dropped. */
@@ -200,7 +202,12 @@ export function advanceAccount(input: CycleInput): CycleResult {
     deliveries.push({ chatId: chat.id, threadId: chat.threadId, silent: !rings, notifications });
   }
 
-  return { state: { account, legs, health, alerts, lastCycleAt: nowMs }, deliveries, resolvedKeys };
+  return {
+    state: { account, legs, health, alerts, lastCycleAt: nowMs },
+    deliveries,
+    resolvedKeys,
+    basis: prev.lastCycleAt ?? 0,
+  };
 }
 
 function pick<T>(bySource: Partial<Record<SourceId, T>>, keep: ReadonlySet<SourceId>): Partial<Record<SourceId, T>> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type Finding, type Notification, RULE_IDS, SEVERITIES } from './alert.js';
+import { alertKey, type Finding, type Notification, RULE_IDS, SEVERITIES } from './alert.js';
 import type { ChatNotifications } from './alerts.js';
 import { POSITION_SIDES, SOURCE_IDS } from './position.js';
 
@@ -69,21 +69,15 @@ function idOf(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
 
-/** One chat's notifications of one cycle as a queue message; the same input always gives the same id. */
-export function toAlertDelivery(account: string, nowMs: number, c: ChatNotifications): AlertDelivery {
-  const parts = c.notifications.map((n: Notification) =>
-    [
-      n.kind,
-      n.alert.severity,
-      n.alert.account,
-      n.alert.source,
-      n.alert.symbol,
-      n.alert.positionSide,
-      n.alert.rule,
-    ].join('|'),
-  );
+/**
+ * One chat's notifications of one cycle as a queue message. The id names the news and the state it came
+ * from (`basis`, that state's cycle time), not the cycle that sends it: news sent again after a failed
+ * enqueue put the state back keeps its id, so the bot's sent marker sends it once.
+ */
+export function toAlertDelivery(account: string, nowMs: number, basis: number, c: ChatNotifications): AlertDelivery {
+  const parts = c.notifications.map((n: Notification) => [n.kind, n.alert.severity, alertKey(n.alert)].join('|'));
   return {
-    id: idOf(['alerts', String(c.chatId), account, String(nowMs), ...parts]),
+    id: idOf(['alerts', String(c.chatId), account, String(basis), ...parts]),
     kind: 'alerts',
     chatId: c.chatId,
     ...(c.threadId === undefined ? {} : { threadId: c.threadId }),

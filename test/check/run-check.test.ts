@@ -173,6 +173,29 @@ describe('the check against the exchange simulator and dynalite', () => {
     expect(coinm).toMatchObject({ source: 'coinm', ok: true, openPositions: 1 });
   });
 
+  it('news the queue refused is sent again next cycle under the same id, so it goes out once', async () => {
+    const { deps, clock } = await setup();
+    await runCycle(deps);
+    sim.setPositions('main', 'usdm', [btc(47_000)]);
+    const offered: Delivery[] = [];
+    let refuse = true;
+    deps.queue = {
+      send: async (d) => {
+        offered.push(...d);
+        if (refuse) throw new Error('the queue is down');
+      },
+    };
+    clock.t += MIN;
+    await expect(runCycle(deps)).rejects.toThrow('the queue is down');
+    refuse = false;
+    clock.t += MIN;
+    await runCycle(deps);
+    clock.t += MIN;
+    await runCycle(deps);
+    expect(offered).toHaveLength(2);
+    expect(offered[1]!.id).toBe(offered[0]!.id);
+  });
+
   it('keys and secrets are never written to the state table', async () => {
     const { cycle, tableName } = await setup();
     sim.setPositions('main', 'usdm', [btc(47_000)]);

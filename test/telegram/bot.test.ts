@@ -23,6 +23,19 @@ const STRANGER = 999;
 const FORUM = -100300;
 const TOPIC = 9;
 
+/** The account's book: BTC long 7.7% from liquidation, ETH short far from it. */
+const BOOK = [
+  {
+    symbol: 'BTCUSDT',
+    positionAmt: 0.5,
+    entryPrice: 60_000,
+    markPrice: 52_000,
+    liquidationPrice: 48_000,
+    leverage: 10,
+  },
+  { symbol: 'ETHUSDT', positionAmt: -3, entryPrice: 3_000, markPrice: 3_000, liquidationPrice: 4_000, leverage: 5 },
+];
+
 let sim: ExchangeSimulator;
 let tg: FakeTelegram;
 let dynamo: LocalDynamo;
@@ -45,24 +58,7 @@ beforeAll(async () => {
         apiKey: API_KEY,
         apiSecret: API_SECRET,
         positions: {
-          usdm: [
-            {
-              symbol: 'BTCUSDT',
-              positionAmt: 0.5,
-              entryPrice: 60_000,
-              markPrice: 52_000,
-              liquidationPrice: 48_000,
-              leverage: 10,
-            },
-            {
-              symbol: 'ETHUSDT',
-              positionAmt: -3,
-              entryPrice: 3_000,
-              markPrice: 3_000,
-              liquidationPrice: 4_000,
-              leverage: 5,
-            },
-          ],
+          usdm: BOOK,
         },
       },
     ],
@@ -241,17 +237,7 @@ describe('answers that are long or hold strange characters', () => {
         .join('')
         .match(/COIN\d+USDT/g),
     ).toHaveLength(59);
-    sim.setPositions('main', 'usdm', [
-      {
-        symbol: 'BTCUSDT',
-        positionAmt: 0.5,
-        entryPrice: 60_000,
-        markPrice: 52_000,
-        liquidationPrice: 48_000,
-        leverage: 10,
-      },
-      { symbol: 'ETHUSDT', positionAmt: -3, entryPrice: 3_000, markPrice: 3_000, liquidationPrice: 4_000, leverage: 5 },
-    ]);
+    sim.setPositions('main', 'usdm', BOOK);
   });
 });
 

@@ -1,7 +1,7 @@
 import { DerivativesTradingUsdsFutures } from '@binance/derivatives-trading-usds-futures';
-import { BinanceClient } from '../functions/binance/client.js';
-import { Signer } from '../functions/binance/sign.js';
-import type { SourceId } from '../functions/core/position.js';
+import { BinanceClient } from '#binance/client.js';
+import { Signer } from '#binance/sign.js';
+import type { SourceId } from '#core/position.js';
 import { benchAccount } from './accounts.js';
 import type { RemoteExchange } from './exchange.js';
 import { median } from './stats.js';

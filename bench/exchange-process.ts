@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { manyPositions, type SimAccount, startExchangeSimulator } from '../dev/fake-binance/index.js';
-import { SOURCE_IDS } from '../functions/core/position.js';
+import { SOURCE_IDS } from '#core/position.js';
+import { manyPositions, type SimAccount, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { benchAccount } from './accounts.js';
 
 /*

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SourceId } from '../functions/core/position.js';
+import type { SourceId } from '#core/position.js';
 
 /** The simulator running in its own process (see `exchange-process.ts`). */
 export interface RemoteExchange {

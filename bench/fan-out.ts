@@ -1,7 +1,7 @@
-import { BinanceClient, type PositionRequest } from '../functions/binance/client.js';
-import type { HostWeight } from '../functions/binance/rest.js';
-import { Signer } from '../functions/binance/sign.js';
-import { SOURCE_IDS, type SourceId } from '../functions/core/position.js';
+import { BinanceClient, type PositionRequest } from '#binance/client.js';
+import type { HostWeight } from '#binance/rest.js';
+import { Signer } from '#binance/sign.js';
+import { SOURCE_IDS, type SourceId } from '#core/position.js';
 import { benchAccount } from './accounts.js';
 import type { ExchangeHosts, RemoteExchange } from './exchange.js';
 import { median } from './stats.js';

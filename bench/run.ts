@@ -1,4 +1,4 @@
-import { SOURCE_IDS, type SourceId } from '../functions/core/position.js';
+import { SOURCE_IDS, type SourceId } from '#core/position.js';
 import { measureBundle } from './bundle.js';
 import { measureCpu } from './cpu.js';
 import { startExchangeHosts, startRemoteExchange } from './exchange.js';
@@ -11,9 +11,6 @@ import { fixed, renderTable } from './stats.js';
  * of its own on loopback. docs/performance.md explains each figure and records a run. The exit status
  * is 1 when a target is missed.
  */
-
-// The locked AWS SDK runs on Node 20; its notice about releases from 2027 is noise in a benchmark.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const LATENCY_MS = 50;
 const REPS = 5;

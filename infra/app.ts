@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../functions/config/load.js';
+import { ConfigError } from '#config/load.js';
 import { loadDeployConfig } from './deploy-config.js';
 import { LiqwatchStack } from './liqwatch-stack.js';
 

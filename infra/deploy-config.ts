@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../functions/config/load.js';
-import type { Config } from '../functions/config/schema.js';
+import { ConfigError, loadConfig } from '#config/load.js';
+import type { Config } from '#config/schema.js';
 
 /** Lambda's limit on all of a function's environment variables together. */
 const ENV_LIMIT_BYTES = 4096;

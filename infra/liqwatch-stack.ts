@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { Config } from '../functions/config/schema.js';
+import type { Config } from '#config/schema.js';
 import { Alarms } from './constructs/alarms.js';
 import { AlertsQueue } from './constructs/alerts-queue.js';
 import { BOT_TIMEOUT, BotFunction } from './constructs/bot-function.js';

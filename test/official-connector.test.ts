@@ -8,7 +8,7 @@ import { DerivativesTradingCoinFutures } from '@binance/derivatives-trading-coin
 import { DerivativesTradingPortfolioMargin } from '@binance/derivatives-trading-portfolio-margin';
 import { DerivativesTradingUsdsFutures } from '@binance/derivatives-trading-usds-futures';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '../dev/fake-binance/index.js';
+import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 
 const API_KEY = 'connectorKey01';
 const API_SECRET = 'connector-secret-8Hq2';

@@ -1,4 +1,4 @@
-import type { Position, SourceId } from '../core/position.js';
+import type { Position, SourceId } from '#core/position.js';
 import { ServerClock } from './clock.js';
 import { type CallContext, SourceError } from './errors.js';
 import {

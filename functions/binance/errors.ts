@@ -1,4 +1,4 @@
-import type { SourceId } from '../core/position.js';
+import type { SourceId } from '#core/position.js';
 
 /** Where a call went: enough to say which account and source failed, never a query string. */
 export interface CallContext {

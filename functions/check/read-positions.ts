@@ -1,7 +1,7 @@
-import type { PositionRequest } from '../binance/client.js';
-import type { KeysProvider } from '../config/keys-provider.js';
-import type { Config } from '../config/schema.js';
-import type { Position, SourceId } from '../core/position.js';
+import type { PositionRequest } from '#binance/client.js';
+import type { KeysProvider } from '#config/keys-provider.js';
+import type { Config } from '#config/schema.js';
+import type { Position, SourceId } from '#core/position.js';
 import type { PositionReader } from './run-check.js';
 
 /** Narrows a live read to an account, a source or a symbol, told apart by what the config holds. */

@@ -1,16 +1,16 @@
-import type { PositionRequest, SourceResult } from '../binance/client.js';
-import type { SourceError } from '../binance/errors.js';
-import type { HostWeight } from '../binance/rest.js';
-import type { Signer } from '../binance/sign.js';
-import type { KeysProvider } from '../config/keys-provider.js';
-import type { AccountConfig, Config } from '../config/schema.js';
-import { advanceAccount, type ChatRoute, type SourceOutcome } from '../core/alerts.js';
-import { type Delivery, type Digest, toAlertDelivery, toDigestDelivery } from '../core/delivery.js';
-import type { Mute } from '../core/mutes.js';
-import type { Position, SourceId } from '../core/position.js';
-import { localMinutes } from '../core/quiet-hours.js';
-import { resolveRuleSettings } from '../core/rules/settings.js';
-import type { StateStore } from '../store/state-store.js';
+import type { PositionRequest, SourceResult } from '#binance/client.js';
+import type { SourceError } from '#binance/errors.js';
+import type { HostWeight } from '#binance/rest.js';
+import type { Signer } from '#binance/sign.js';
+import type { KeysProvider } from '#config/keys-provider.js';
+import type { AccountConfig, Config } from '#config/schema.js';
+import { advanceAccount, type ChatRoute, type SourceOutcome } from '#core/alerts.js';
+import { type Delivery, type Digest, toAlertDelivery, toDigestDelivery } from '#core/delivery.js';
+import type { Mute } from '#core/mutes.js';
+import type { Position, SourceId } from '#core/position.js';
+import { localMinutes } from '#core/quiet-hours.js';
+import { resolveRuleSettings } from '#core/rules/settings.js';
+import type { StateStore } from '#store/state-store.js';
 import type { AlertQueue } from './alert-queue.js';
 
 /** The exchange, as the check needs it (BinanceClient in production, pointed at the simulator locally). */

@@ -3,10 +3,10 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { BinanceClient } from '../binance/client.js';
-import { createKeysProvider } from '../config/keys-provider.js';
-import { loadConfig } from '../config/load.js';
-import { DynamoStateStore } from '../store/dynamo-state-store.js';
+import { BinanceClient } from '#binance/client.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { loadConfig } from '#config/load.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { SqsAlertQueue } from './alert-queue.js';
 import type { CheckDeps } from './run-check.js';
 

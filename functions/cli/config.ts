@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/load.js';
-import { resolveRuleSettings } from '../core/rules/settings.js';
+import { loadConfig } from '#config/load.js';
+import { resolveRuleSettings } from '#core/rules/settings.js';
 import { type CliIo, UsageError } from './io.js';
 
 /**

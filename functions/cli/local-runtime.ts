@@ -1,14 +1,14 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { AlertQueue } from '../check/alert-queue.js';
-import { type CheckDeps, type Log, type PositionReader, runCycle } from '../check/run-check.js';
-import type { KeysProvider } from '../config/keys-provider.js';
-import type { Config } from '../config/schema.js';
-import type { Delivery } from '../core/delivery.js';
-import type { StateStore } from '../store/state-store.js';
-import { type BotHandlerDeps, createQueueHandler } from '../telegram/handler.js';
-import { assembleBot } from '../telegram/runtime.js';
+import type { AlertQueue } from '#check/alert-queue.js';
+import { type CheckDeps, type Log, type PositionReader, runCycle } from '#check/run-check.js';
+import type { KeysProvider } from '#config/keys-provider.js';
+import type { Config } from '#config/schema.js';
+import type { Delivery } from '#core/delivery.js';
+import type { StateStore } from '#store/state-store.js';
+import { type BotHandlerDeps, createQueueHandler } from '#telegram/handler.js';
+import { assembleBot } from '#telegram/runtime.js';
 
 /**
  * The alerts queue on a laptop: what the check enqueues goes through the bot's own SQS batch handler,

@@ -1,4 +1,4 @@
-import type { Log } from '../check/run-check.js';
+import type { Log } from '#check/run-check.js';
 import type { CliIo } from './io.js';
 
 /** Log lines for a terminal: warnings and errors on stderr, one line each; info is left out. */

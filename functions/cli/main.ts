@@ -1,5 +1,5 @@
-import { KeysError } from '../config/keys.js';
-import { ConfigError } from '../config/load.js';
+import { KeysError } from '#config/keys.js';
+import { ConfigError } from '#config/load.js';
 import { runCheckCommand } from './check.js';
 import { runConfigCommand } from './config.js';
 import { type CliIo, processIo, UsageError } from './io.js';

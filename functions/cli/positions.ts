@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BinanceClient, type PositionRequest } from '../binance/client.js';
-import { Signer } from '../binance/sign.js';
-import type { PositionFilter } from '../binance/sources/index.js';
-import { KeysError, parseKeys } from '../config/keys.js';
-import { createLocalKeysProvider } from '../config/keys-provider.js';
-import { loadConfig } from '../config/load.js';
-import { renderPositionsTable } from '../core/format/positions-table.js';
-import { isOpen, isSourceId, type Position, SOURCE_IDS } from '../core/position.js';
+import { BinanceClient, type PositionRequest } from '#binance/client.js';
+import { Signer } from '#binance/sign.js';
+import type { PositionFilter } from '#binance/sources/index.js';
+import { KeysError, parseKeys } from '#config/keys.js';
+import { createLocalKeysProvider } from '#config/keys-provider.js';
+import { loadConfig } from '#config/load.js';
+import { renderPositionsTable } from '#core/format/positions-table.js';
+import { isOpen, isSourceId, type Position, SOURCE_IDS } from '#core/position.js';
 import { parseOptions } from './args.js';
 import { type CliIo, UsageError } from './io.js';
 

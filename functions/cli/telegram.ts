@@ -1,6 +1,6 @@
 import { Telegram } from 'telegraf';
-import { TelegramSecretSchema } from '../telegram/runtime.js';
-import { registerWebhook } from '../telegram/webhook.js';
+import { TelegramSecretSchema } from '#telegram/runtime.js';
+import { registerWebhook } from '#telegram/webhook.js';
 import { parseOptions } from './args.js';
 import { type CliIo, UsageError } from './io.js';
 import { requireEnv } from './serve.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Signer } from '../binance/sign.js';
+import { Signer } from '#binance/sign.js';
 import { KeysError, parseKeys } from './keys.js';
 import type { AccountConfig } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../binance/numbers.js';
+import { describeIssues } from '#binance/numbers.js';
 
 /**
  * An account's keys, as held in its Secrets Manager secret or its `--keys` file:

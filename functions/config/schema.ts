@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SOURCE_IDS } from '../core/position.js';
-import { resolveRuleSettings, ruleSettingsProblems } from '../core/rules/settings.js';
+import { SOURCE_IDS } from '#core/position.js';
+import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';
 
 /*
  * The config file (`liqwatch.config.json`, or inline JSON in LIQWATCH_CONFIG). One schema, used at

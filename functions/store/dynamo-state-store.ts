@@ -8,8 +8,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountState } from '../core/alerts.js';
-import type { Mute } from '../core/mutes.js';
+import type { AccountState } from '#core/alerts.js';
+import type { Mute } from '#core/mutes.js';
 import { AccountStateSchema, MuteSchema, type WeightReport, WeightReportSchema } from './schemas.js';
 import type { SendClaim, StateStore, VersionedState } from './state-store.js';
 

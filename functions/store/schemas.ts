@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../core/alert.js';
-import type { AccountState } from '../core/alerts.js';
-import { FindingSchema } from '../core/delivery.js';
-import type { Mute } from '../core/mutes.js';
-import { SOURCE_IDS } from '../core/position.js';
+import { SEVERITIES } from '#core/alert.js';
+import type { AccountState } from '#core/alerts.js';
+import { FindingSchema } from '#core/delivery.js';
+import type { Mute } from '#core/mutes.js';
+import { SOURCE_IDS } from '#core/position.js';
 
 /*
  * What we read back from the table is an I/O edge like any other: parsed, not cast. The account state

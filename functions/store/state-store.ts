@@ -1,5 +1,5 @@
-import type { AccountState } from '../core/alerts.js';
-import type { Mute } from '../core/mutes.js';
+import type { AccountState } from '#core/alerts.js';
+import type { Mute } from '#core/mutes.js';
 import type { WeightReport } from './schemas.js';
 
 /** An account's state as stored, with the version its next write must find. */

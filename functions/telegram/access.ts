@@ -1,5 +1,5 @@
 import type { Context, MiddlewareFn } from 'telegraf';
-import type { Config } from '../config/schema.js';
+import type { Config } from '#config/schema.js';
 
 /**
  * Only configured chats get answers: every other chat gets nothing at all, not even an error. A chat may

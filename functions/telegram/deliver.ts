@@ -1,10 +1,10 @@
 import { Markup, type Telegram, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { Log } from '../check/run-check.js';
-import type { Delivery } from '../core/delivery.js';
-import { splitMessage } from '../core/format/html.js';
-import { alertRef, renderDelivery } from '../core/format/messages.js';
-import type { StateStore } from '../store/state-store.js';
+import type { Log } from '#check/run-check.js';
+import type { Delivery } from '#core/delivery.js';
+import { splitMessage } from '#core/format/html.js';
+import { alertRef, renderDelivery } from '#core/format/messages.js';
+import type { StateStore } from '#store/state-store.js';
 
 /** A send that may succeed later: the queue should offer it again. */
 export class RetryLaterError extends Error {

@@ -1,7 +1,7 @@
-import type { Log, PositionReader } from '../check/run-check.js';
-import type { KeysProvider } from '../config/keys-provider.js';
-import type { Config } from '../config/schema.js';
-import type { StateStore } from '../store/state-store.js';
+import type { Log, PositionReader } from '#check/run-check.js';
+import type { KeysProvider } from '#config/keys-provider.js';
+import type { Config } from '#config/schema.js';
+import type { StateStore } from '#store/state-store.js';
 
 /** What the bot's commands need: the config, the state, and the exchange for live answers. */
 export interface BotDeps {

@@ -4,9 +4,9 @@ import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } 
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { z } from 'zod';
-import type { Log } from '../check/run-check.js';
-import { type Delivery, DeliverySchema } from '../core/delivery.js';
-import type { StateStore } from '../store/state-store.js';
+import type { Log } from '#check/run-check.js';
+import { type Delivery, DeliverySchema } from '#core/delivery.js';
+import type { StateStore } from '#store/state-store.js';
 
 /** Telegram's header carrying the webhook's secret token (https://core.telegram.org/bots/api#setwebhook). */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';

@@ -1,6 +1,6 @@
 import { Telegram } from 'telegraf';
-import type { Log } from '../check/run-check.js';
-import type { SecretReader } from '../config/keys-provider.js';
+import type { Log } from '#check/run-check.js';
+import type { SecretReader } from '#config/keys-provider.js';
 import { TelegramSecretSchema } from './runtime.js';
 import { registerWebhook } from './webhook.js';
 

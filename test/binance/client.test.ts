@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { format, inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ExchangeSimulator, type SimAccount, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { BinanceClient, type BinanceClientOptions, type PositionRequest } from '../../functions/binance/client.js';
-import { IpBannedError, RateLimitError, SourceError } from '../../functions/binance/errors.js';
-import { Signer } from '../../functions/binance/sign.js';
-import type { Position, SourceId } from '../../functions/core/position.js';
-import { runCli } from '../builders/cli.js';
+import { BinanceClient, type BinanceClientOptions, type PositionRequest } from '#binance/client.js';
+import { IpBannedError, RateLimitError, SourceError } from '#binance/errors.js';
+import { Signer } from '#binance/sign.js';
+import { runCli } from '#builders/cli.js';
+import type { Position, SourceId } from '#core/position.js';
+import { type ExchangeSimulator, type SimAccount, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import {
   ALL_SOURCES,
   asymmetricKeys,

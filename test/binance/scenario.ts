@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { ExchangeSimulator, SimAccount, SimPosition } from '../../dev/fake-binance/index.js';
-import type { PositionRequest } from '../../functions/binance/client.js';
-import { Signer } from '../../functions/binance/sign.js';
-import { SOURCE_IDS, type SourceId } from '../../functions/core/position.js';
+import type { PositionRequest } from '#binance/client.js';
+import { Signer } from '#binance/sign.js';
+import { SOURCE_IDS, type SourceId } from '#core/position.js';
+import type { ExchangeSimulator, SimAccount, SimPosition } from '#local/exchange-simulator/index.js';
 
 /*
  * Accounts and legs shared by the exchange-client and CLI tests. The keys are made up for the tests;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sources } from '../../functions/binance/sources/index.js';
-import { liqDistancePct } from '../../functions/core/position.js';
+import { sources } from '#binance/sources/index.js';
+import { liqDistancePct } from '#core/position.js';
 import * as seed from '../fixtures/seed-rows.js';
 
 describe('normalising the documented rows', () => {

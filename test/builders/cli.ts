@@ -1,5 +1,5 @@
-import type { CliIo } from '../../functions/cli/io.js';
-import { main } from '../../functions/cli/main.js';
+import type { CliIo } from '#cli/io.js';
+import { main } from '#cli/main.js';
 
 export interface CliRun {
   code: number;

@@ -1,4 +1,4 @@
-import type { Position } from '../../functions/core/position.js';
+import type { Position } from '#core/position.js';
 
 /** A USDⓈ-M one-way long of 0.1 BTC at mark 50 000, liquidation at 40 000 (20 % away), 10x. */
 export function buildPosition(over: Partial<Position> = {}): Position {

@@ -1,8 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../../dev/fake-secrets-manager/index.js';
-import { createKeysProvider } from '../../functions/config/keys-provider.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { type FakeSecretsManager, startFakeSecretsManager } from '#fakes/secrets-manager/index.js';
 
 const SECRET = 'provider-test-secret-NEVER-IN-A-MESSAGE-000000000000000000000000';
 let sm: FakeSecretsManager;

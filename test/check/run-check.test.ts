@@ -1,16 +1,16 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { type FakeSqs, startFakeSqs } from '../../dev/fake-sqs/index.js';
-import { BinanceClient } from '../../functions/binance/client.js';
-import { type AlertQueue, SqsAlertQueue } from '../../functions/check/alert-queue.js';
-import { type CheckDeps, runCycle, runCycles } from '../../functions/check/run-check.js';
-import { createKeysProvider } from '../../functions/config/keys-provider.js';
-import { parseConfig } from '../../functions/config/load.js';
-import type { Delivery } from '../../functions/core/delivery.js';
-import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
-import { type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
+import { BinanceClient } from '#binance/client.js';
+import { type AlertQueue, SqsAlertQueue } from '#check/alert-queue.js';
+import { type CheckDeps, runCycle, runCycles } from '#check/run-check.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { parseConfig } from '#config/load.js';
+import type { Delivery } from '#core/delivery.js';
+import { type FakeSqs, startFakeSqs } from '#fakes/sqs/index.js';
+import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 
 const API_KEY = 'check-test-api-key-0000000000000000000000000000000000000000000000';
 const SECRET = 'check-test-secret-SHOULD-NEVER-BE-STORED-1111111111111111111111111';
@@ -59,7 +59,7 @@ afterEach(() => sim.clearFaults());
 /** A check with its own table, a recording queue and a clock the test moves. */
 async function setup(over: { apiKey?: string; configExtra?: Record<string, unknown> } = {}) {
   const tableName = `state-${++table}`;
-  const { ensureTable } = await import('../../functions/store/local-dynamo.js');
+  const { ensureTable } = await import('#store/local-dynamo.js');
   await ensureTable(dynamo.client, tableName);
   const sent: Delivery[] = [];
   const queue: AlertQueue = { send: async (d) => void sent.push(...d) };

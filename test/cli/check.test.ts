@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { runCli } from '../builders/cli.js';
+import { runCli } from '#builders/cli.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { startFakeTelegram } from '#local/telegram-bot-api/index.js';
 
 const API_KEY = 'cli-check-api-key-000000000000000000000000000000000000000000000000';
 const SECRET = 'cli-check-secret-NEVER-PRINTED-11111111111111111111111111111111111';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import type { Position } from '../../functions/core/position.js';
+import { runCli } from '#builders/cli.js';
+import type { Position } from '#core/position.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { book, CM_HEDGE, CM_ONE_WAY, hmacKeys, UM_HEDGE, UM_ONE_WAY } from '../binance/scenario.js';
-import { runCli } from '../builders/cli.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { main } from '../../functions/cli/main.js';
-import { BOT_COMMANDS } from '../../functions/telegram/command-list.js';
-import { telegramUpdate } from '../builders/telegram.js';
+import { telegramUpdate } from '#builders/telegram.js';
+import { main } from '#cli/main.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { BOT_COMMANDS } from '#telegram/command-list.js';
 
 const TOKEN = '424242:serve-test-token-AAAAAAAAAAAAAAAAAAAAAA';
 const SECRET = 'serve_test_webhook_secret_0123456789';
@@ -90,7 +90,7 @@ describe('self-hosting: liqwatch serve and liqwatch telegram set-webhook', () =>
 
 describe('liqwatch telegram put-token', () => {
   it("writes the token into the stack's secret and keeps the webhook secret; the token never reaches the output", async () => {
-    const { startFakeSecretsManager } = await import('../../dev/fake-secrets-manager/index.js');
+    const { startFakeSecretsManager } = await import('#fakes/secrets-manager/index.js');
     const sm = await startFakeSecretsManager({
       'Telegram-abc': JSON.stringify({ botToken: '', webhookSecret: 'w'.repeat(32) }),
     });

@@ -2,11 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { main } from '../../functions/cli/main.js';
-import { capturedIo } from '../builders/cli.js';
-import { telegramUpdate } from '../builders/telegram.js';
+import { capturedIo } from '#builders/cli.js';
+import { telegramUpdate } from '#builders/telegram.js';
+import { main } from '#cli/main.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
 
 /** Lines typed in the terminal, one after each `gapMs`. */
 async function* typed(lines: string[], gapMs: number) {

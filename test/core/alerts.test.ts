@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type AccountState, advanceAccount, type ChatRoute, type SourceOutcome } from '../../functions/core/alerts.js';
-import type { Mute } from '../../functions/core/mutes.js';
-import type { Position } from '../../functions/core/position.js';
-import { resolveRuleSettings } from '../../functions/core/rules/settings.js';
-import { atDistance, buildPosition } from '../builders/position.js';
+import { atDistance, buildPosition } from '#builders/position.js';
+import { type AccountState, advanceAccount, type ChatRoute, type SourceOutcome } from '#core/alerts.js';
+import type { Mute } from '#core/mutes.js';
+import type { Position } from '#core/position.js';
+import { resolveRuleSettings } from '#core/rules/settings.js';
 
 const settings = resolveRuleSettings();
 const MIN = 60_000;

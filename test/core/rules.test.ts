@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLeverageCap } from '../../functions/core/rules/leverage-cap.js';
-import { evaluateLiqDistance, tierFor } from '../../functions/core/rules/liq-distance.js';
-import { evaluateNewHedgeLeg, legBook } from '../../functions/core/rules/new-hedge-leg.js';
-import { evaluateNotionalCap } from '../../functions/core/rules/notional-cap.js';
-import { resolveRuleSettings, ruleSettingsProblems } from '../../functions/core/rules/settings.js';
-import { evaluateSourceDown } from '../../functions/core/rules/source-down.js';
-import { atDistance, buildPosition } from '../builders/position.js';
+import { atDistance, buildPosition } from '#builders/position.js';
+import { evaluateLeverageCap } from '#core/rules/leverage-cap.js';
+import { evaluateLiqDistance, tierFor } from '#core/rules/liq-distance.js';
+import { evaluateNewHedgeLeg, legBook } from '#core/rules/new-hedge-leg.js';
+import { evaluateNotionalCap } from '#core/rules/notional-cap.js';
+import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';
+import { evaluateSourceDown } from '#core/rules/source-down.js';
 
 const defaults = resolveRuleSettings();
 

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { type FakeSqs, startFakeSqs } from '../../dev/fake-sqs/index.js';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { BinanceClient } from '../../functions/binance/client.js';
-import { SqsAlertQueue } from '../../functions/check/alert-queue.js';
-import { createCheckHandler } from '../../functions/check/handler.js';
-import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from '../../functions/cli/demo/scenario.js';
-import { createKeysProvider } from '../../functions/config/keys-provider.js';
-import { parseConfig } from '../../functions/config/load.js';
-import { htmlToTerminal } from '../../functions/core/format/terminal.js';
-import { SOURCE_IDS } from '../../functions/core/position.js';
-import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
-import { type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
-import { createBotHandler } from '../../functions/telegram/handler.js';
-import { assembleBot } from '../../functions/telegram/runtime.js';
+import { BinanceClient } from '#binance/client.js';
+import { SqsAlertQueue } from '#check/alert-queue.js';
+import { createCheckHandler } from '#check/handler.js';
+import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from '#cli/demo/scenario.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { parseConfig } from '#config/load.js';
+import { htmlToTerminal } from '#core/format/terminal.js';
+import { SOURCE_IDS } from '#core/position.js';
+import { type FakeSqs, startFakeSqs } from '#fakes/sqs/index.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import { createBotHandler } from '#telegram/handler.js';
+import { assembleBot } from '#telegram/runtime.js';
 
 /*
  * The whole product on loopback: the demo scenario moves the simulated exchange, the check handler

@@ -1,10 +1,10 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../../dev/fake-secrets-manager/index.js';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { BOT_COMMANDS } from '../../functions/telegram/command-list.js';
-import { createWebhookResourceHandler } from '../../functions/telegram/register-on-deploy.js';
+import { type FakeSecretsManager, startFakeSecretsManager } from '#fakes/secrets-manager/index.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { BOT_COMMANDS } from '#telegram/command-list.js';
+import { createWebhookResourceHandler } from '#telegram/register-on-deploy.js';
 
 const TOKEN = '987654:deploy-token-NEVER-LOGGED-AAAAAAAAAAAA';
 const WEBHOOK_SECRET = 'generatedWebhookSecret0123456789abcdefABCDEF';

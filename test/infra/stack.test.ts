@@ -7,11 +7,11 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { startFakeSecretsManager } from '../../dev/fake-secrets-manager/index.js';
-import { startFakeSqs } from '../../dev/fake-sqs/index.js';
-import { parseConfig } from '../../functions/config/load.js';
-import { startLocalDynamo } from '../../functions/store/local-dynamo.js';
+import { parseConfig } from '#config/load.js';
+import { startFakeSecretsManager } from '#fakes/secrets-manager/index.js';
+import { startFakeSqs } from '#fakes/sqs/index.js';
+import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { startLocalDynamo } from '#store/local-dynamo.js';
 import { STATE_TABLE_LOGICAL_ID } from '../../infra/constructs/state-table.js';
 import { deployProblems } from '../../infra/deploy-config.js';
 import { LiqwatchStack } from '../../infra/liqwatch-stack.js';
@@ -234,7 +234,6 @@ async function invokeCheckBundle(bundle: string) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', runner], {
       env: {
         PATH: process.env.PATH,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         LIQWATCH_CONFIG: JSON.stringify({
           accounts: [{ name: 'main', sources: ['usdm'], secretId: 'liqwatch/main' }],
           telegram: { chatIds: [123456789], digest: { enabled: false } },

@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountState } from '../../functions/core/alerts.js';
-import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
-import { type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
+import type { AccountState } from '#core/alerts.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoStateStore;

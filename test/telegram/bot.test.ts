@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ExchangeSimulator, startExchangeSimulator } from '../../dev/fake-binance/index.js';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import { BinanceClient } from '../../functions/binance/client.js';
-import type { Log } from '../../functions/check/run-check.js';
-import { createKeysProvider } from '../../functions/config/keys-provider.js';
-import { parseConfig } from '../../functions/config/load.js';
-import type { AlertDelivery, Delivery } from '../../functions/core/delivery.js';
-import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
-import { type BotHandlerDeps, createBotHandler, SECRET_HEADER } from '../../functions/telegram/handler.js';
-import { assembleBot } from '../../functions/telegram/runtime.js';
-import { telegramUpdate } from '../builders/telegram.js';
+import { BinanceClient } from '#binance/client.js';
+import { telegramUpdate } from '#builders/telegram.js';
+import type { Log } from '#check/run-check.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { parseConfig } from '#config/load.js';
+import type { AlertDelivery, Delivery } from '#core/delivery.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import { type BotHandlerDeps, createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
+import { assembleBot } from '#telegram/runtime.js';
 
 const TOKEN = '777000:bot-test-token-NEVER-LOGGED-AAAAAAAAAAAAA';
 const WEBHOOK_SECRET = 'webhook-secret-NEVER-LOGGED-0123456789';

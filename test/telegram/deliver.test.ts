@@ -1,10 +1,10 @@
 import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
-import type { Delivery } from '../../functions/core/delivery.js';
-import { DynamoStateStore } from '../../functions/store/dynamo-state-store.js';
-import { type LocalDynamo, startLocalDynamo } from '../../functions/store/local-dynamo.js';
-import { createDeliverer, RetryLaterError } from '../../functions/telegram/deliver.js';
+import type { Delivery } from '#core/delivery.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import { createDeliverer, RetryLaterError } from '#telegram/deliver.js';
 
 const TOKEN = '55:deliver-test-token-AAAAAAAAAAAAAAAAAAAAAA';
 let tg: FakeTelegram;

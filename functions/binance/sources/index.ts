@@ -1,4 +1,4 @@
-import type { SourceId } from '../../core/position.js';
+import type { SourceId } from '#core/position.js';
 import { coinm } from './coinm.js';
 import { pmCm } from './pm-cm.js';
 import { pmUm } from './pm-um.js';

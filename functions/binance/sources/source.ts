@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Position, SourceId } from '../../core/position.js';
+import type { Position, SourceId } from '#core/position.js';
 import {
   DecimalSchema,
   describeIssues,

@@ -1,5 +1,5 @@
-import type { SimAccount, SimPosition } from '../../../dev/fake-binance/index.js';
-import type { SourceId } from '../../core/position.js';
+import type { SourceId } from '#core/position.js';
+import type { SimAccount, SimPosition } from '#local/exchange-simulator/index.js';
 
 /**
  * The demo's story, one step per check: a BTC long drifts towards liquidation (warning, then critical),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Composer, type Context } from 'telegraf';
-import { alertKey } from '../../core/alert.js';
-import { escapeHtml } from '../../core/format/html.js';
-import { alertRef } from '../../core/format/messages.js';
-import { formatDuration, type Mute, parseDuration } from '../../core/mutes.js';
+import { alertKey } from '#core/alert.js';
+import { escapeHtml } from '#core/format/html.js';
+import { alertRef } from '#core/format/messages.js';
+import { formatDuration, type Mute, parseDuration } from '#core/mutes.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 import { loadStates } from './alerts.js';

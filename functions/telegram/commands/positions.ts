@@ -1,8 +1,8 @@
 import { Composer, type Context, Markup } from 'telegraf';
-import { type PositionScope, readPositions } from '../../check/read-positions.js';
-import { splitMessage } from '../../core/format/html.js';
-import { renderPositions } from '../../core/format/messages.js';
-import { isSourceId } from '../../core/position.js';
+import { type PositionScope, readPositions } from '#check/read-positions.js';
+import { splitMessage } from '#core/format/html.js';
+import { renderPositions } from '#core/format/messages.js';
+import { isSourceId } from '#core/position.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SOURCE_IDS } from '../../functions/core/position.js';
+import { SOURCE_IDS } from '#core/position.js';
 import type { ExchangeSimulatorOptions, SimAccount, SimPosition } from './types.js';
 
 const SimPositionSchema = z.object({

@@ -9,8 +9,8 @@ import {
   type SimPosition,
   type SourceId,
   startExchangeSimulator,
-} from '../dev/fake-binance/index.js';
-import * as seed from './fixtures/seed-rows.js';
+} from '#local/exchange-simulator/index.js';
+import * as seed from '../fixtures/seed-rows.js';
 
 const ed = generateKeyPairSync('ed25519');
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });

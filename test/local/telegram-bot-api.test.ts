@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Telegram, TelegramError } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeTelegram, startFakeTelegram } from '../../dev/telegram-bot-api/index.js';
+import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
 
 const TOKEN = '123456:fake-telegram-token-AAAAAAAAAAAAAAAAAAAA';
 let tg: FakeTelegram;

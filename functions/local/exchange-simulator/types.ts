@@ -1,4 +1,4 @@
-import type { SourceId } from '../../functions/core/position.js';
+import type { SourceId } from '#core/position.js';
 
 export type { SourceId };
 

@@ -2,7 +2,7 @@ import { BinanceClient } from '#binance/client.js';
 import { createCheckHandler } from '#check/handler.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
-import type { Delivery } from '#core/delivery.js';
+import type { Delivery } from '#contracts/queue-message.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';

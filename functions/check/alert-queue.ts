@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Delivery } from '#core/delivery.js';
+import type { Delivery } from '#contracts/queue-message.js';
 
 /** Where the check hands its deliveries: the SQS alerts queue in AWS, the terminal or the bot locally. */
 export interface AlertQueue {

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { type CheckDeps, runCycles } from './run-check.js';
+import { runCycles } from './poll.js';
+import type { CheckDeps } from './run-check.js';
 
 export interface CheckResult {
   cycles: number;

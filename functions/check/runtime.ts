@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { BinanceClient } from '#binance/client.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
+import { requiredEnv } from '#shared/env.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { SqsAlertQueue } from './alert-queue.js';
 import type { CheckDeps } from './run-check.js';
@@ -17,25 +18,12 @@ export interface CheckEnv {
   ALERTS_QUEUE_URL?: string | undefined;
 }
 
-export class EnvError extends Error {
-  constructor(name: string) {
-    super(`environment variable ${name} is not set`);
-    this.name = 'EnvError';
-  }
-}
-
-function required(env: CheckEnv, name: keyof CheckEnv): string {
-  const value = env[name];
-  if (!value) throw new EnvError(name);
-  return value;
-}
-
 /**
  * Everything the scheduled check needs, built once per container: a bad config fails the cold start,
  * not the fifth alert. Clients are created here, at module scope of the handler, and reused while warm.
  */
 export async function loadCheckRuntime(env: CheckEnv): Promise<CheckDeps & { pollSeconds: number }> {
-  const { config, baseDir } = await loadConfig(required(env, 'LIQWATCH_CONFIG'));
+  const { config, baseDir } = await loadConfig(requiredEnv(env, 'LIQWATCH_CONFIG'));
   const log = new Logger({ serviceName: 'liqwatch-check' });
   return {
     config,
@@ -45,8 +33,8 @@ export async function loadCheckRuntime(env: CheckEnv): Promise<CheckDeps & { pol
       baseDir,
       secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
     }),
-    store: new DynamoStateStore(new DynamoDBClient({}), required(env, 'STATE_TABLE')),
-    queue: new SqsAlertQueue(new SQSClient({ maxAttempts: 5 }), required(env, 'ALERTS_QUEUE_URL')),
+    store: new DynamoStateStore(new DynamoDBClient({}), requiredEnv(env, 'STATE_TABLE')),
+    queue: new SqsAlertQueue(new SQSClient({ maxAttempts: 5 }), requiredEnv(env, 'ALERTS_QUEUE_URL')),
     now: Date.now,
     log,
   };

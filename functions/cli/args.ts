@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { messageOf } from '#shared/errors.js';
 import { UsageError } from './io.js';
 
 /** `node:util` parseArgs, with its errors turned into usage errors a user can act on. */
@@ -10,7 +11,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError(messageOf(error).replace(/\. To specify a positional argument.*$/s, ''));
   }
 }
 

@@ -37,3 +37,10 @@ export function stopRequested(io: CliIo): Promise<void> {
     })
   );
 }
+
+/** A variable the command needs, or a usage error that says to set it. */
+export function requireEnv(io: CliIo, name: string): string {
+  const value = io.env[name];
+  if (!value) throw new UsageError(`set ${name}`);
+  return value;
+}

@@ -1,11 +1,13 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import type { PositionReader } from '#accounts/ports.js';
 import type { AlertQueue } from '#check/alert-queue.js';
-import { type CheckDeps, type Log, type PositionReader, runCycle } from '#check/run-check.js';
+import { type CheckDeps, runCycle } from '#check/run-check.js';
 import type { KeysProvider } from '#config/keys-provider.js';
 import type { Config } from '#config/schema.js';
-import type { Delivery } from '#core/delivery.js';
+import type { Delivery } from '#contracts/queue-message.js';
+import type { Log } from '#shared/log.js';
 import type { StateStore } from '#store/state-store.js';
 import { type BotHandlerDeps, createQueueHandler } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/runtime.js';

@@ -1,5 +1,6 @@
-import { KeysError } from '#config/keys.js';
+import { KeysError } from '#binance/keys.js';
 import { ConfigError } from '#config/load.js';
+import { messageOf } from '#shared/errors.js';
 import { runCheckCommand } from './check.js';
 import { runConfigCommand } from './config.js';
 import { type CliIo, processIo, UsageError } from './io.js';
@@ -57,7 +58,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr(`liqwatch ${name}: ${error.message}\n`);
       return 1;
     }
-    io.stderr(`liqwatch ${name}: ${(error as Error).message ?? String(error)}\n`);
+    io.stderr(`liqwatch ${name}: ${messageOf(error)}\n`);
     return 1;
   }
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { failureLines, readAccounts } from '#accounts/read-accounts.js';
 import { BinanceClient, type PositionRequest } from '#binance/client.js';
 import { Signer } from '#binance/sign.js';
 import type { PositionFilter } from '#binance/sources/index.js';
-import { KeysError, parseKeys } from '#config/keys.js';
-import { createLocalKeysProvider } from '#config/keys-provider.js';
+import { createLocalKeysProvider, readKeysFile } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import { renderPositionsTable } from '#core/format/positions-table.js';
 import { isOpen, isSourceId, type Position, SOURCE_IDS } from '#core/position.js';
@@ -35,23 +34,37 @@ export async function runPositionsCommand(args: string[], io: CliIo): Promise<nu
     ...(o.pair ? { pair: o.pair.toUpperCase() } : {}),
     ...(o['margin-asset'] ? { marginAsset: o['margin-asset'].toUpperCase() } : {}),
   };
-  const requests = o.config ? await fromConfig(o, filter, io) : await fromKeys(o, filter, io);
-
   const client = new BinanceClient();
   try {
-    const results = await client.fetchAll(requests, { concurrency: 16 });
-    const positions: Position[] = results.flatMap((r) => (r.ok ? r.positions : []));
-    const shown = o.all ? positions : positions.filter(isOpen);
-    const failed = results.filter((r) => !r.ok);
+    const read = o.config
+      ? await readConfigured(o, filter, io, client)
+      : await readRequests(await fromKeys(o, filter, io), client);
+    const shown = o.all ? read.positions : read.positions.filter(isOpen);
     // Nothing read is not "no positions": print nothing a reader could take for "no risk".
-    if (failed.length < results.length) {
+    if (read.anyRead) {
       io.stdout(o.json ? `${JSON.stringify(shown, null, 2)}\n` : `${renderPositionsTable(shown)}\n`);
     }
-    for (const r of failed) io.stderr(`liqwatch positions: ${r.error.message}\n`);
-    return failed.length === 0 ? 0 : 1;
+    for (const line of read.failures) io.stderr(`liqwatch positions: ${line}\n`);
+    return read.failures.length === 0 ? 0 : 1;
   } finally {
     await client.close();
   }
+}
+
+/** What the command read: the positions, a line per failure, and whether anything was read at all. */
+interface Read {
+  positions: Position[];
+  failures: string[];
+  anyRead: boolean;
+}
+
+async function readRequests(requests: PositionRequest[], client: BinanceClient): Promise<Read> {
+  const results = await client.fetchAll(requests, { concurrency: 16 });
+  return {
+    positions: results.flatMap((r) => (r.ok ? r.positions : [])),
+    failures: results.flatMap((r) => (r.ok ? [] : [r.error.message])),
+    anyRead: results.some((r) => r.ok),
+  };
 }
 
 type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
@@ -63,19 +76,12 @@ async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<
   }
   if (o.account) throw new UsageError('--account goes with --config');
   const path = resolve(io.cwd, o.keys);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new KeysError(`keys file ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`);
-  }
   const account = 'cli';
-  const signer = Signer.fromKeys(parseKeys(text, `keys file ${path}`), account);
+  const signer = Signer.fromKeys(await readKeysFile(path, `keys file ${path}`), account);
   return [{ account, source: o.source, signer, endpoint: o['base-url'], filter }];
 }
 
-async function fromConfig(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest[]> {
+async function readConfigured(o: Options, filter: PositionFilter, io: CliIo, client: BinanceClient): Promise<Read> {
   if (o.source || o.keys || o['base-url']) {
     throw new UsageError(
       '--config reads the sources, keys and endpoints from the config; drop --source, --keys and --base-url',
@@ -89,12 +95,11 @@ async function fromConfig(o: Options, filter: PositionFilter, io: CliIo): Promis
     );
   }
   const keys = await createLocalKeysProvider(accounts, baseDir, io.env);
-  const requests: PositionRequest[] = [];
-  for (const account of accounts) {
-    const signer = await keys.signerFor(account);
-    for (const source of account.sources) {
-      requests.push({ account: account.name, source, signer, endpoint: config.endpoints[source], filter });
-    }
-  }
-  return requests;
+  const reads = await readAccounts({ config, exchange: client, keys }, accounts, { filter });
+  const outcomes = reads.flatMap((r) => r.outcomes);
+  return {
+    positions: outcomes.flatMap((o) => (o.ok ? o.positions : [])),
+    failures: failureLines(reads),
+    anyRead: outcomes.some((o) => o.ok),
+  };
 }

@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { BinanceClient } from '#binance/client.js';
 import { createLocalKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
+import { messageOf } from '#shared/errors.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { createWebhookHandler } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/runtime.js';
 import { parseOptions, positiveInt } from './args.js';
-import { type CliIo, stopRequested, UsageError } from './io.js';
+import { type CliIo, requireEnv, stopRequested } from './io.js';
 import { consoleLog } from './log.js';
 
 const OPTIONS = {
@@ -17,12 +18,6 @@ const OPTIONS = {
   host: { type: 'string' },
   'state-dir': { type: 'string' },
 } as const;
-
-export function requireEnv(io: CliIo, name: string): string {
-  const value = io.env[name];
-  if (!value) throw new UsageError(`set ${name}`);
-  return value;
-}
 
 /**
  * `liqwatch serve --port <p>`: the webhook handler as a local HTTP server, for self-hosting behind a
@@ -62,7 +57,7 @@ export async function runServeCommand(args: string[], io: CliIo): Promise<number
       });
       res.writeHead(out.statusCode, { 'content-type': 'text/plain' }).end(out.body ?? '');
     } catch (error) {
-      log.error('webhook failed', { error: (error as Error).message });
+      log.error('webhook failed', { error: messageOf(error) });
       res.writeHead(500).end();
     }
   });

@@ -1,9 +1,10 @@
 import { Telegram } from 'telegraf';
-import { TelegramSecretSchema } from '#telegram/runtime.js';
+import { z } from 'zod';
+import { TelegramSecretSchema } from '#contracts/telegram-secret.js';
+import { parseJsonWith } from '#shared/parse.js';
 import { registerWebhook } from '#telegram/webhook.js';
 import { parseOptions } from './args.js';
-import { type CliIo, UsageError } from './io.js';
-import { requireEnv } from './serve.js';
+import { type CliIo, requireEnv, UsageError } from './io.js';
 
 /**
  * `liqwatch telegram set-webhook --url <url>`: registers the webhook with its secret token and the
@@ -27,6 +28,9 @@ export async function runTelegramCommand(args: string[], io: CliIo): Promise<num
   return 0;
 }
 
+/** The secret as stored: an object whose other fields are kept as they are. */
+const StoredSecretSchema = z.looseObject({ webhookSecret: z.unknown() });
+
 /**
  * `liqwatch telegram put-token --secret-id <id>`: writes TELEGRAM_BOT_TOKEN into the stack's Telegram
  * secret, keeping the generated webhook secret. The token is read from the environment, never from the
@@ -44,7 +48,7 @@ async function putToken(args: string[], io: CliIo): Promise<number> {
   const client = new SecretsManagerClient({});
   try {
     const current = await client.send(new GetSecretValueCommand({ SecretId: o['secret-id'] }));
-    const value = JSON.parse(current.SecretString ?? '{}') as Record<string, unknown>;
+    const value = parseJsonWith(StoredSecretSchema, current.SecretString ?? '{}', `secret ${o['secret-id']}`);
     if (typeof value.webhookSecret !== 'string') {
       throw new UsageError(`secret ${o['secret-id']} has no webhookSecret: is it the stack's Telegram secret?`);
     }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { z } from 'zod';
+import { codeOf } from '#shared/errors.js';
+import { listIssues, ParseError, readJson } from '#shared/parse.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 export class ConfigError extends Error {
@@ -24,7 +25,7 @@ export interface LoadedConfig {
 /** Validates a parsed config; throws one `ConfigError` listing every problem. */
 export function parseConfig(value: unknown, where: string): Config {
   const parsed = ConfigSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(where, listProblems(parsed.error));
+  if (!parsed.success) throw new ConfigError(where, listIssues(parsed.error));
   return parsed.data;
 }
 
@@ -39,25 +40,16 @@ export async function loadConfig(pathOrJson: string, cwd = process.cwd()): Promi
     try {
       text = await readFile(origin, 'utf8');
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = codeOf(error);
       throw new ConfigError(origin, [code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`]);
     }
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = readJson(text, origin);
   } catch (error) {
-    throw new ConfigError(origin, [`not valid JSON: ${(error as Error).message}`]);
+    if (!(error instanceof ParseError)) throw error;
+    throw new ConfigError(origin, [...error.problems]);
   }
   return { config: parseConfig(value, origin), baseDir: inline ? cwd : dirname(origin), origin };
-}
-
-export function listProblems(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-    return `${path || '(root)'}: ${issue.message}`;
-  });
 }

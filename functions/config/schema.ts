@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SOURCE_IDS } from '#core/position.js';
+import { SOURCE_IDS, SYMBOL_PATTERN } from '#core/position.js';
 import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';
 
 /*
@@ -10,7 +10,7 @@ import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.
 const SourceIdSchema = z.enum(SOURCE_IDS);
 
 const Pct = z.number().positive().max(100);
-const SymbolName = z.string().regex(/^[A-Z0-9_]{2,40}$/, 'a symbol such as BTCUSDT or BTCUSD_PERP');
+const SymbolName = z.string().regex(SYMBOL_PATTERN, 'a symbol such as BTCUSDT or BTCUSD_PERP');
 
 const LiqDistanceSchema = z
   .object({

@@ -33,6 +33,9 @@ export interface Position {
   updateTime: number;
 }
 
+/** A futures symbol as the exchange names it (`BTCUSDT`, `BTCUSD_PERP`, `ETHUSDT_260327`). */
+export const SYMBOL_PATTERN = /^[A-Z0-9_]{2,40}$/;
+
 export function isSourceId(value: string): value is SourceId {
   return (SOURCE_IDS as readonly string[]).includes(value);
 }

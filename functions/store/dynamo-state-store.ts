@@ -8,8 +8,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import type { AccountState } from '#core/alerts.js';
-import type { Mute } from '#core/mutes.js';
+import { isMuteActive, type Mute } from '#core/mutes.js';
+import { ParseError, parseJsonWith } from '#shared/parse.js';
 import { AccountStateSchema, MuteSchema, type WeightReport, WeightReportSchema } from './schemas.js';
 import type { SendClaim, StateStore, VersionedState } from './state-store.js';
 
@@ -73,7 +75,7 @@ export class DynamoStateStore implements StateStore {
     const items = await this.#query('MUTE');
     return items
       .map((item) => parseJson(item.mute, MuteSchema, `MUTE/${String(item.sk)}`))
-      .filter((m) => m.until === null || m.until > nowMs);
+      .filter((m) => isMuteActive(m, nowMs));
   }
 
   async putMute(mute: Mute): Promise<void> {
@@ -209,18 +211,12 @@ function epochS(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-function parseJson<T>(
-  text: unknown,
-  schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } },
-  key: string,
-): T {
-  let value: unknown;
+/** A stored JSON document read back through its schema: a stored item is an I/O edge like any other. */
+function parseJson<S extends z.ZodType>(text: unknown, schema: S, key: string): z.output<S> {
   try {
-    value = JSON.parse(String(text));
-  } catch {
-    throw new StoredItemError(key, 'not JSON');
+    return parseJsonWith(schema, String(text), `state table item ${key}`);
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    throw new StoredItemError(key, error.problems.join('; '));
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new StoredItemError(key, parsed.error?.message ?? 'unexpected shape');
-  return parsed.data as T;
 }

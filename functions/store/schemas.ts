@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { FindingSchema } from '#contracts/queue-message.js';
 import { SEVERITIES } from '#core/alert.js';
 import type { AccountState } from '#core/alerts.js';
-import { FindingSchema } from '#core/delivery.js';
 import type { Mute } from '#core/mutes.js';
 import { SOURCE_IDS } from '#core/position.js';
 

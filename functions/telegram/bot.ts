@@ -1,6 +1,7 @@
 import { type Context, Telegraf } from 'telegraf';
 import { message } from 'telegraf/filters';
 import type { UserFromGetMe } from 'telegraf/types';
+import { messageOf } from '#shared/errors.js';
 import { allowList, threadOf } from './access.js';
 import { alertsCommands } from './commands/alerts.js';
 import { helpCommands } from './commands/help.js';
@@ -46,7 +47,7 @@ export function createBot(opts: BotOptions): Telegraf<Context> {
     await ctx.reply(`Unknown command /${command}. Try /help.`, threadOf(ctx));
   });
   bot.catch(async (error, ctx) => {
-    deps.log.error('update failed', { updateId: ctx.update.update_id, error: (error as Error).message });
+    deps.log.error('update failed', { updateId: ctx.update.update_id, error: messageOf(error) });
     await ctx.reply('Sorry, that failed. /status shows what the checks see.', threadOf(ctx)).catch(() => {});
   });
   return bot;

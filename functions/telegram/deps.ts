@@ -1,4 +1,5 @@
-import type { Log, PositionReader } from '#check/run-check.js';
+import type { PositionReader } from '#accounts/ports.js';
+import type { Log } from '#shared/log.js';
 import type { KeysProvider } from '#config/keys-provider.js';
 import type { Config } from '#config/schema.js';
 import type { StateStore } from '#store/state-store.js';

@@ -4,9 +4,11 @@ import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } 
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { z } from 'zod';
-import type { Log } from '#check/run-check.js';
-import { type Delivery, DeliverySchema } from '#core/delivery.js';
-import type { StateStore } from '#store/state-store.js';
+import { type Delivery, DeliverySchema } from '#contracts/queue-message.js';
+import { messageOf } from '#shared/errors.js';
+import type { Log } from '#shared/log.js';
+import { ParseError, parseJsonWith } from '#shared/parse.js';
+import type { OnceClaims } from '#store/state-store.js';
 
 /** Telegram's header carrying the webhook's secret token (https://core.telegram.org/bots/api#setwebhook). */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -24,7 +26,10 @@ export interface WebhookResponse {
   body?: string;
 }
 
-const UpdateSchema = z.looseObject({ update_id: z.number().int() });
+// The webhook reads `update_id` itself; telegraf reads the rest of the update.
+const UpdateSchema = z.custom<Update>((v) => z.looseObject({ update_id: z.number().int() }).safeParse(v).success, {
+  error: 'expected an update with a numeric update_id',
+});
 
 /** Compares the secret in constant time; hashing first makes the lengths equal. */
 export function secretMatches(given: string | undefined, expected: string): boolean {
@@ -37,7 +42,7 @@ export function secretMatches(given: string | undefined, expected: string): bool
 export interface BotHandlerDeps {
   bot: Telegraf<Context>;
   deliver: (d: Delivery) => Promise<void>;
-  store: StateStore;
+  store: OnceClaims;
   webhookSecret: string;
   now: () => number;
   log: Log;
@@ -55,9 +60,10 @@ export function createWebhookHandler(deps: BotHandlerDeps) {
     if (!secretMatches(headers[SECRET_HEADER], deps.webhookSecret)) return { statusCode: 401 };
     let update: Update;
     try {
-      const text = req.isBase64Encoded ? Buffer.from(req.body ?? '', 'base64').toString('utf8') : (req.body ?? '');
-      update = UpdateSchema.parse(JSON.parse(text)) as unknown as Update;
-    } catch {
+      const text = req.isBase64Encoded ? Buffer.from(req.body ?? '', 'base64') : (req.body ?? '');
+      update = parseJsonWith(UpdateSchema, text, 'webhook body');
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
       return { statusCode: 400, body: 'not a Telegram update' };
     }
     if (!(await deps.store.claimUpdate(update.update_id, deps.now()))) {
@@ -76,23 +82,31 @@ export function createWebhookHandler(deps: BotHandlerDeps) {
  */
 export function createQueueHandler(deps: BotHandlerDeps) {
   const processor = new SqsFifoPartialProcessorAsync();
-  const record = async (r: SQSRecord) => {
+  const deliverRecord = async (r: SQSRecord) => {
     let delivery: Delivery;
     try {
-      delivery = DeliverySchema.parse(JSON.parse(r.body));
+      delivery = parseJsonWith(DeliverySchema, r.body, 'queue message');
     } catch (error) {
-      deps.log.error('unreadable queue message', { sqsMessageId: r.messageId, error: (error as Error).message });
+      deps.log.error('unreadable queue message', { error: messageOf(error) });
       throw error;
     }
     try {
       await deps.deliver(delivery);
     } catch (error) {
       deps.log.warn('delivery failed; the queue will offer it again', {
-        sqsMessageId: r.messageId,
         deliveryId: delivery.id,
-        error: (error as Error).message,
+        error: messageOf(error),
       });
       throw error;
+    }
+  };
+  // Every line logged while a record is handled carries its message id.
+  const record = async (r: SQSRecord) => {
+    deps.log.appendKeys?.({ sqsMessageId: r.messageId });
+    try {
+      await deliverRecord(r);
+    } finally {
+      deps.log.removeKeys?.(['sqsMessageId']);
     }
   };
   return (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>

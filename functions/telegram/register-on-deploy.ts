@@ -1,7 +1,8 @@
 import { Telegram } from 'telegraf';
-import type { Log } from '#check/run-check.js';
 import type { SecretReader } from '#config/keys-provider.js';
-import { TelegramSecretSchema } from './runtime.js';
+import { TelegramSecretSchema } from '#contracts/telegram-secret.js';
+import type { Log } from '#shared/log.js';
+import { readJson } from '#shared/parse.js';
 import { registerWebhook } from './webhook.js';
 
 /** The custom resource event the CDK provider framework passes on (the fields we read). */
@@ -26,7 +27,7 @@ export function createWebhookResourceHandler(deps: { secrets: SecretReader; apiR
     const { WebhookUrl: url, SecretId: secretId } = event.ResourceProperties;
     const id = event.PhysicalResourceId ?? `liqwatch-webhook-${secretId.split(':').at(-1)}`;
     const raw = await deps.secrets.get(secretId, { maxAge: 0, forceFetch: true });
-    const parsed = TelegramSecretSchema.safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+    const parsed = TelegramSecretSchema.safeParse(typeof raw === 'string' ? readJson(raw, `secret ${secretId}`) : raw);
     if (!parsed.success) {
       const message = 'No bot token in the secret yet: put it in and deploy again (README, "Deploy").';
       deps.log.info(message, { secretId });

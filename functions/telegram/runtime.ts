@@ -4,24 +4,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
-import { z } from 'zod';
+import type { PositionReader } from '#accounts/ports.js';
 import { BinanceClient } from '#binance/client.js';
-import type { Log, PositionReader } from '#check/run-check.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import type { Config } from '#config/schema.js';
+import { TelegramSecretSchema } from '#contracts/telegram-secret.js';
+import { requiredEnv } from '#shared/env.js';
+import type { Log } from '#shared/log.js';
+import { parseWith } from '#shared/parse.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import type { StateStore } from '#store/state-store.js';
 import { createBot } from './bot.js';
 import { createDeliverer } from './deliver.js';
 import type { BotHandlerDeps } from './handler.js';
-
-/** The stack-owned secret: the bot token the user puts in, the webhook secret the stack generates. */
-export const TelegramSecretSchema = z.object({
-  botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'botToken is not a bot token from @BotFather'),
-  webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'webhookSecret must be 16-256 of A-Z a-z 0-9 _ -'),
-});
-export type TelegramSecret = z.infer<typeof TelegramSecretSchema>;
 
 export interface BotEnv {
   LIQWATCH_CONFIG?: string | undefined;
@@ -59,7 +55,7 @@ export async function assembleBot(parts: {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   perChatGapMs?: number;
-}): Promise<BotHandlerDeps & { bot: Telegraf<Context> }> {
+}): Promise<BotHandlerDeps & { bot: Telegraf<Context>; store: StateStore }> {
   const now = parts.now ?? Date.now;
   const deps = {
     config: parts.config,
@@ -87,31 +83,26 @@ export async function assembleBot(parts: {
   return { bot, deliver, store: parts.store, webhookSecret: parts.webhookSecret, now, log: parts.log };
 }
 
-function required(env: BotEnv, name: keyof BotEnv): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
 /**
  * The bot Lambda's runtime, built once per container: the token and webhook secret come from the
  * stack's secret (never from an environment variable in AWS), clients are reused while warm.
  */
 export async function loadBotRuntime(env: BotEnv) {
-  const { config, baseDir } = await loadConfig(required(env, 'LIQWATCH_CONFIG'));
+  const { config, baseDir } = await loadConfig(requiredEnv(env, 'LIQWATCH_CONFIG'));
   const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
-  const secretId = required(env, 'TELEGRAM_SECRET_ID');
-  const parsed = TelegramSecretSchema.safeParse(await secrets.get(secretId, { maxAge: 300, transform: 'json' }));
-  if (!parsed.success) {
-    throw new Error(`secret ${secretId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  }
+  const secretId = requiredEnv(env, 'TELEGRAM_SECRET_ID');
+  const secret = parseWith(
+    TelegramSecretSchema,
+    await secrets.get(secretId, { maxAge: 300, transform: 'json' }),
+    `secret ${secretId}`,
+  );
   return assembleBot({
     config,
-    store: new DynamoStateStore(new DynamoDBClient({}), required(env, 'STATE_TABLE')),
+    store: new DynamoStateStore(new DynamoDBClient({}), requiredEnv(env, 'STATE_TABLE')),
     exchange: new BinanceClient(),
     keys: createKeysProvider({ baseDir, secrets }),
-    token: parsed.data.botToken,
-    webhookSecret: parsed.data.webhookSecret,
+    token: secret.botToken,
+    webhookSecret: secret.webhookSecret,
     apiRoot: env.TELEGRAM_API_ROOT,
     log: new Logger({ serviceName: 'liqwatch-bot' }),
   });

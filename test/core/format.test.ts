@@ -6,6 +6,7 @@ import { alertRef, renderNotification, renderPositions } from '#core/format/mess
 import { htmlToTerminal } from '#core/format/terminal.js';
 
 const T = Date.UTC(2026, 0, 5, 12, 0);
+const DEFAULT_TIERS = () => ({ warningPct: 15, criticalPct: 7.5 });
 
 describe('HTML for Telegram', () => {
   it('escapes what Telegram requires', () => {
@@ -64,14 +65,17 @@ describe('messages', () => {
     const positions = Array.from({ length: 60 }, (_, i) =>
       atDistance(5 + i, { symbol: `COIN${String(i).padStart(2, '0')}USDT` }),
     );
-    const text = renderPositions(positions.reverse(), [], T);
+    const text = renderPositions(positions.reverse(), [], T, DEFAULT_TIERS);
     const parts = splitMessage(text, 1500);
     expect(parts.length).toBeGreaterThan(1);
     expect(text.indexOf('COIN00USDT')).toBeLessThan(text.indexOf('COIN59USDT'));
   });
 
   it('a position shows mark, liquidation, distance, leverage, size and PnL', () => {
-    const text = htmlToTerminal(renderPositions([buildPosition({ unrealizedProfit: -12.5 })], [], T), false);
+    const text = htmlToTerminal(
+      renderPositions([buildPosition({ unrealizedProfit: -12.5 })], [], T, DEFAULT_TIERS),
+      false,
+    );
     expect(text).toContain('BTCUSDT LONG 0.1 · main usdm');
     expect(text).toContain('mark 50000 · liq 40000 · 20.0%');
     expect(text).toContain('10x · PnL -12.50');

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceClient } from '#binance/client.js';
 import { telegramUpdate } from '#builders/telegram.js';
-import type { Log } from '#check/run-check.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
-import type { AlertDelivery, Delivery } from '#core/delivery.js';
+import type { AlertDelivery, Delivery } from '#contracts/queue-message.js';
 import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import type { Log } from '#shared/log.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 import { type BotHandlerDeps, createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
@@ -63,6 +63,7 @@ beforeAll(async () => {
       },
     ],
   });
+  CONFIG.endpoints.usdm = sim.url;
   tg = await startFakeTelegram({ token: TOKEN, botUsername: 'liqwatch_test_bot' });
   dynamo = await startLocalDynamo();
   exchange = new BinanceClient({ timeoutMs: 2_000, retries: 0 });
@@ -74,27 +75,25 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-beforeEach(async () => {
-  const tableName = `bot-${++tables}`;
-  await ensureTable(dynamo.client, tableName);
-  const config = parseConfig(
-    {
-      accounts: [{ name: 'main', sources: ['usdm'], keysEnv: 'KEYS' }],
-      telegram: {
-        chatIds: [PRIVATE],
-        chats: [
-          { id: GROUP, userIds: [TRADER] },
-          { id: FORUM, threadId: TOPIC },
-        ],
-        botUsername: 'liqwatch_test_bot',
-      },
-      endpoints: { usdm: sim.url },
-    },
-    'test',
-  );
-  deps = await assembleBot({
-    config,
-    store: new DynamoStateStore(dynamo.client, tableName),
+const CONFIG = {
+  accounts: [{ name: 'main', sources: ['usdm'], keysEnv: 'KEYS' }],
+  telegram: {
+    chatIds: [PRIVATE],
+    chats: [
+      { id: GROUP, userIds: [TRADER] },
+      { id: FORUM, threadId: TOPIC },
+    ],
+    botUsername: 'liqwatch_test_bot',
+  },
+  endpoints: { usdm: '' },
+};
+
+let tableName = '';
+
+/** Everything the bot is built from but its config, pointed at the stand-ins and this test's table. */
+function botParts(table = tableName) {
+  return {
+    store: new DynamoStateStore(dynamo.client, table),
     exchange,
     keys: createKeysProvider({
       baseDir: '.',
@@ -106,7 +105,14 @@ beforeEach(async () => {
     log,
     sleep: async () => {},
     perChatGapMs: 0,
-  });
+  };
+}
+
+beforeEach(async () => {
+  tableName = `bot-${++tables}`;
+  await ensureTable(dynamo.client, tableName);
+  const config = parseConfig(CONFIG, 'test');
+  deps = await assembleBot({ ...botParts(tableName), config });
   handler = createBotHandler(deps);
   tg.messages.length = 0;
 });
@@ -140,6 +146,24 @@ describe('commands from an allowed chat', () => {
     expect(m!.text.indexOf('BTCUSDT')).toBeLessThan(m!.text.indexOf('ETHUSDT'));
     expect(m!.text).toContain('mark 52000 · liq 48000 · <b>7.7%</b>');
     expect(JSON.stringify(m!.replyMarkup)).toContain('"callback_data":"pos:"');
+  });
+
+  it('/positions marks each leg by the thresholds in force for its account and symbol, not the defaults', async () => {
+    // Prepare: the account's own thresholds put BTC (7.7%) in critical and ETH (33%) in warning.
+    const rules = { liqDistance: { warningPct: 40, criticalPct: 10 } };
+    const own = await assembleBot({
+      ...botParts(),
+      config: parseConfig({ ...CONFIG, accounts: [{ ...CONFIG.accounts[0], rules }] }, 'test'),
+    });
+    // Act
+    await createBotHandler(own)({
+      headers: { [SECRET_HEADER]: WEBHOOK_SECRET },
+      body: JSON.stringify(telegramUpdate.command('/positions', { id: PRIVATE })),
+    });
+    // Assess
+    const [m] = tg.messagesTo(PRIVATE);
+    expect(m!.text).toMatch(/🔴 <b>BTCUSDT<\/b>/);
+    expect(m!.text).toMatch(/🟠 <b>ETHUSDT<\/b>/);
   });
 
   it('Refresh edits the message in place', async () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Alert, alertKey, type Finding, type Notification, type Severity, sideLabel } from '../alert.js';
 import type { AccountState } from '../alerts.js';
-import type { Delivery } from '../delivery.js';
-import type { Mute } from '../mutes.js';
+import type { Digest } from '../digest.js';
+import { isMuteActive, type Mute } from '../mutes.js';
 import { compareByLiqDistance, liqDistancePct, type Position } from '../position.js';
 import type { RuleSettings } from '../rules/settings.js';
 import { alertOrigin } from './alert-text.js';
@@ -44,12 +44,17 @@ export function renderNotification(n: Notification, nowMs: number): string {
   return `${SEVERITY_MARK[a.severity]} <b>${a.severity.toUpperCase()}</b>${kind} · ${e(alertOrigin(a))}\n${e(a.message)}${since}`;
 }
 
-export function renderDelivery(d: Delivery): string {
+/** What a queue message carries to a chat, as far as its text goes. */
+export type MessageBody =
+  | { kind: 'alerts'; at: number; notifications: readonly Notification[] }
+  | { kind: 'digest'; at: number; digest: Digest };
+
+export function renderDelivery(d: MessageBody): string {
   if (d.kind === 'digest') return renderDigest(d.digest, d.at);
   return d.notifications.map((n) => renderNotification(n, d.at)).join('\n\n');
 }
 
-export function renderDigest(digest: Extract<Delivery, { kind: 'digest' }>['digest'], nowMs: number): string {
+export function renderDigest(digest: Digest, nowMs: number): string {
   const lines = ['📋 <b>Daily digest</b>'];
   for (const a of digest.accounts) {
     const last = a.lastCycleAt === null ? 'never checked' : `last check ${ago(nowMs - a.lastCycleAt)} ago`;
@@ -66,12 +71,21 @@ export function renderDigest(digest: Extract<Delivery, { kind: 'digest' }>['dige
   return lines.join('\n');
 }
 
-/** `/positions`: nearest to liquidation first, one block per leg. */
-export function renderPositions(positions: readonly Position[], failures: readonly string[], nowMs: number): string {
+/** The liquidation-distance thresholds in force for a position (its account's, its symbol's). */
+export type TiersOf = (p: Position) => { warningPct: number; criticalPct: number };
+
+/** `/positions`: nearest to liquidation first, one block per leg, marked by the thresholds in force. */
+export function renderPositions(
+  positions: readonly Position[],
+  failures: readonly string[],
+  nowMs: number,
+  tiersOf: TiersOf,
+): string {
   const open = [...positions].filter((p) => p.positionAmt !== 0).sort(compareByLiqDistance);
   const blocks = open.map((p) => {
     const d = liqDistancePct(p);
-    const mark = d === null ? '⚪' : d <= 7.5 ? '🔴' : d <= 15 ? '🟠' : '🟢';
+    const t = tiersOf(p);
+    const mark = d === null ? '⚪' : d <= t.criticalPct ? '🔴' : d <= t.warningPct ? '🟠' : '🟢';
     return [
       `${mark} <b>${e(p.symbol)}</b> ${sideLabel(p.positionSide, p.positionAmt)} ${formatAmount(Math.abs(p.positionAmt))} · ${e(p.account)} ${p.source}`,
       `mark ${formatPrice(p.markPrice)} · liq ${formatPrice(p.liquidationPrice)} · <b>${formatPct(d)}</b>`,
@@ -98,7 +112,7 @@ export function renderFiring(states: readonly AccountState[], mutes: readonly Mu
     ({ f, since, key }) =>
       `${SEVERITY_MARK[f.severity]} ${e(alertOrigin(f))}: ${e(f.message)} <i>(${ago(nowMs - since)})</i>${mutes.some((m) => m.target === key) ? ' 🔇' : ''}`,
   );
-  const active = mutes.filter((m) => m.until === null || m.until > nowMs);
+  const active = mutes.filter((m) => isMuteActive(m, nowMs));
   const muteLines = active.map(
     (m) =>
       `🔇 ${m.scope === 'all' ? 'everything' : e(m.target ?? '')} ${m.until === null ? 'until resolved' : `until ${clock(m.until)}`}`,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Composer, type Context } from 'telegraf';
+import { MUTE_CALLBACK } from '#contracts/callback-data.js';
 import { alertKey } from '#core/alert.js';
 import { escapeHtml } from '#core/format/html.js';
 import { alertRef } from '#core/format/messages.js';
 import { formatDuration, type Mute, parseDuration } from '#core/mutes.js';
+import { SYMBOL_PATTERN } from '#core/position.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 import { loadStates } from './alerts.js';
@@ -15,7 +17,7 @@ function scopeOf(target: string, deps: BotDeps): Pick<Mute, 'scope' | 'target'> 
   if (target.toLowerCase() === 'all') return { scope: 'all', target: null };
   if (deps.config.accounts.some((a) => a.name === target)) return { scope: 'account', target };
   const symbol = target.toUpperCase();
-  return /^[A-Z0-9_]{2,40}$/.test(symbol) ? { scope: 'symbol', target: symbol } : null;
+  return SYMBOL_PATTERN.test(symbol) ? { scope: 'symbol', target: symbol } : null;
 }
 
 /** `/mute`, `/unmute`, and the Mute buttons under alerts. */
@@ -59,7 +61,7 @@ export function muteCommands(deps: BotDeps): Composer<Context> {
       threadOf(ctx),
     );
   });
-  c.action(/^mute:(1h|res):([A-Za-z0-9_-]{6,20})$/, async (ctx) => {
+  c.action(MUTE_CALLBACK, async (ctx) => {
     const [, how, ref] = ctx.match;
     const now = deps.now();
     const states = await loadStates(deps);

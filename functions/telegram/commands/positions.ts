@@ -1,12 +1,14 @@
 import { Composer, type Context, Markup } from 'telegraf';
-import { type PositionScope, readPositions } from '#check/read-positions.js';
+import { type PositionScope, readPositions } from '#accounts/read-positions.js';
+import { accountRuleSettings } from '#config/routes.js';
+import { encodeCallback, REFRESH_CALLBACK } from '#contracts/callback-data.js';
 import { splitMessage } from '#core/format/html.js';
-import { renderPositions } from '#core/format/messages.js';
-import { isSourceId } from '#core/position.js';
+import { renderPositions, type TiersOf } from '#core/format/messages.js';
+import { isSourceId, SYMBOL_PATTERN } from '#core/position.js';
+import { liqThresholds } from '#core/rules/settings.js';
+import { messageOf } from '#shared/errors.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
-
-const SYMBOL = /^[A-Z0-9_]{2,40}$/;
 
 /** Reads `account`, `source` or `symbol` from the command's argument; `null` = everything. */
 export function parseScope(arg: string, deps: BotDeps): PositionScope | { error: string } {
@@ -15,20 +17,26 @@ export function parseScope(arg: string, deps: BotDeps): PositionScope | { error:
   if (deps.config.accounts.some((a) => a.name === text)) return { account: text };
   if (isSourceId(text)) return { source: text };
   const symbol = text.toUpperCase();
-  if (SYMBOL.test(symbol)) return { symbol };
+  if (SYMBOL_PATTERN.test(symbol)) return { symbol };
   return {
     error: `"${text}" is not an account, a source or a symbol. Try /positions, /positions BTCUSDT or /positions usdm.`,
   };
 }
 
 const refreshButton = (arg: string) =>
-  Markup.inlineKeyboard([Markup.button.callback('🔄 Refresh', `pos:${arg}`.slice(0, 64))]);
+  Markup.inlineKeyboard([Markup.button.callback('🔄 Refresh', encodeCallback({ kind: 'refresh', arg }))]);
+
+/** Each leg is marked by its own account's thresholds, for its symbol. */
+const tiersOf =
+  (deps: BotDeps): TiersOf =>
+  (p) =>
+    liqThresholds(accountRuleSettings(deps.config, p.account), p.symbol);
 
 async function render(deps: BotDeps, arg: string): Promise<string[] | { error: string }> {
   const scope = parseScope(arg, deps);
   if (scope && 'error' in scope) return scope;
   const { positions, failures } = await readPositions(deps, scope);
-  return splitMessage(renderPositions(positions, failures, deps.now()));
+  return splitMessage(renderPositions(positions, failures, deps.now(), tiersOf(deps)));
 }
 
 /** `/positions [account|source|symbol]`: live, nearest to liquidation first, with a Refresh button. */
@@ -43,7 +51,7 @@ export function positionsCommands(deps: BotDeps): Composer<Context> {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx), ...(last ? refreshButton(arg) : {}) });
     }
   });
-  c.action(/^pos:(.*)$/, async (ctx) => {
+  c.action(REFRESH_CALLBACK, async (ctx) => {
     const arg = ctx.match[1] ?? '';
     const parts = await render(deps, arg);
     if ('error' in parts) return void (await ctx.answerCbQuery(parts.error.slice(0, 200)));
@@ -53,7 +61,7 @@ export function positionsCommands(deps: BotDeps): Composer<Context> {
         await ctx.editMessageText(parts[0]!, { ...HTML, ...refreshButton(arg) });
       } catch (error) {
         // Nothing moved since the last look: Telegram refuses an identical edit, which is fine.
-        if (!String((error as Error).message).includes('message is not modified')) throw error;
+        if (!messageOf(error).includes('message is not modified')) throw error;
       }
       return;
     }

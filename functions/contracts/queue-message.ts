@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { alertKey, type Finding, type Notification, RULE_IDS, SEVERITIES } from './alert.js';
-import type { ChatNotifications } from './alerts.js';
-import { POSITION_SIDES, SOURCE_IDS } from './position.js';
+import { type Alert, alertKey, type Finding, type Notification, RULE_IDS, SEVERITIES } from '#core/alert.js';
+import type { ChatNotifications } from '#core/alerts.js';
+import type { Digest } from '#core/digest.js';
+import { POSITION_SIDES, SOURCE_IDS } from '#core/position.js';
 
 /*
- * What the check hands to the bot through the alerts queue: one message body per chat and cycle. Its
- * `id` is deterministic, so a redelivered or re-enqueued body is recognised by the bot's sent marker.
+ * The alerts queue's message, a contract between the check (which writes it) and the bot (which reads
+ * it): one body per chat and cycle. Its `id` is deterministic, so a redelivered or re-enqueued body is
+ * recognised by the bot's sent marker. The state table reads `FindingSchema` too.
  */
 
-export const FindingSchema = z.object({
+const findingShape = {
   rule: z.enum(RULE_IDS),
   severity: z.enum(SEVERITIES),
   account: z.string(),
@@ -19,11 +21,14 @@ export const FindingSchema = z.object({
   value: z.number().nullable(),
   threshold: z.number().nullable(),
   message: z.string(),
-});
+};
 
-const NotificationSchema = z.object({
+export const FindingSchema: z.ZodType<Finding> = z.object(findingShape);
+const AlertSchema: z.ZodType<Alert> = z.object({ ...findingShape, status: z.enum(['firing', 'resolved']) });
+
+const NotificationSchema: z.ZodType<Notification> = z.object({
   kind: z.enum(['firing', 'escalated', 'repeat', 'resolved']),
-  alert: FindingSchema.extend({ status: z.enum(['firing', 'resolved']) }),
+  alert: AlertSchema,
   since: z.number(),
 });
 
@@ -34,7 +39,7 @@ const SourceSummarySchema = z.object({
   openPositions: z.number(),
 });
 
-export const DigestSchema = z.object({
+export const DigestSchema: z.ZodType<Digest> = z.object({
   accounts: z.array(
     z.object({
       account: z.string(),
@@ -44,7 +49,6 @@ export const DigestSchema = z.object({
     }),
   ),
 });
-export type Digest = z.infer<typeof DigestSchema>;
 
 const Common = {
   id: z.string().min(8),
@@ -104,5 +108,3 @@ export function toDigestDelivery(
     digest,
   };
 }
-
-export type { Finding };

@@ -1,0 +1,17 @@
+import type { ChatRoute } from '#core/alerts.js';
+import { type RuleSettings, resolveRuleSettings } from '#core/rules/settings.js';
+import type { Config } from './schema.js';
+
+/** The chats the config names, with their settings: who hears of alerts. */
+export function chatRoutes(config: Config): ChatRoute[] {
+  const own = config.telegram.chats ?? [];
+  return [
+    ...(config.telegram.chatIds ?? []).map((id) => ({ id })),
+    ...own.map((c) => ({ id: c.id, threadId: c.threadId, quietHours: c.quietHours, silent: c.silent })),
+  ];
+}
+
+/** The rules in force for an account: the defaults, the config's rules, then the account's own. */
+export function accountRuleSettings(config: Config, account: string): RuleSettings {
+  return resolveRuleSettings(config.rules, config.accounts.find((a) => a.name === account)?.rules);
+}

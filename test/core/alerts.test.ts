@@ -156,6 +156,29 @@ describe('alert lifecycle', () => {
     expect(Object.keys(after.state!.health)).toEqual(['coinm']);
   });
 
+  it('advancing never changes the previous state, also when a held-back event is told at last', () => {
+    // Prepare: a new hedge leg fires while the chat is muted, so the event is still owed to it.
+    const long = buildPosition({ positionSide: 'LONG', positionAmt: 1, liquidationPrice: null });
+    const short = buildPosition({ positionSide: 'SHORT', positionAmt: -1, liquidationPrice: null });
+    const mutes: Mute[] = [{ id: 'm1', scope: 'all', target: null, until: T0 + 2 * MIN, chatId: null, createdAt: T0 }];
+    const { state } = run([[long], [long, short]], { mutes });
+    const before = structuredClone(state);
+    // Act: the mute has ended, so the event goes out now.
+    const next = advanceAccount({
+      account: 'main',
+      prev: state,
+      outcomes: [{ source: 'usdm', ok: true, positions: [long, short] }],
+      settings,
+      nowMs: T0 + 2 * MIN,
+      mutes,
+      chats: [chat],
+    });
+    // Assess
+    expect(next.deliveries[0]?.notifications.map((n) => `${n.kind}:${n.alert.rule}`)).toEqual(['firing:new-hedge-leg']);
+    expect(state).toEqual(before);
+    expect(Object.values(next.state.alerts)[0]?.told[chat.id]).toEqual({ at: T0 + 2 * MIN, severity: 'warning' });
+  });
+
   it('one message per chat per cycle, critical first', () => {
     const positions = [atDistance(10, { symbol: 'ETHUSDT' }), atDistance(5, { symbol: 'BTCUSDT', leverage: 25 })];
     const { told } = run([positions]);

@@ -1,0 +1,19 @@
+import type { AlertState } from '../alert.js';
+import type { SourceId } from '../position.js';
+import type { LegBook } from '../rules/new-hedge-leg.js';
+import type { SourceHealth } from '../rules/source-down.js';
+
+/** Everything one account carries from one cycle to the next. */
+export interface AccountState {
+  account: string;
+  /** Legs held last cycle per source; a source without a book has not yet had a good cycle. */
+  legs: Partial<Record<SourceId, LegBook>>;
+  health: Partial<Record<SourceId, SourceHealth>>;
+  alerts: Record<string, AlertState>;
+  lastCycleAt: number | null;
+}
+
+/** The state of an account that has never been checked: no legs, no health, no alerts. */
+export function emptyAccountState(account: string): AccountState {
+  return { account, legs: {}, health: {}, alerts: {}, lastCycleAt: null };
+}

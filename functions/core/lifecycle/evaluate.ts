@@ -1,0 +1,91 @@
+import type { Finding } from '../alert.js';
+import type { Position, SourceId } from '../position.js';
+import { evaluateLeverageCap } from '../rules/leverage-cap.js';
+import { evaluateLiqDistance } from '../rules/liq-distance.js';
+import { evaluateNewHedgeLeg, type LegBook, legBook } from '../rules/new-hedge-leg.js';
+import { evaluateNotionalCap } from '../rules/notional-cap.js';
+import type { RuleSettings } from '../rules/settings.js';
+import { evaluateSourceDown, type SourceHealth } from '../rules/source-down.js';
+import type { AccountState } from './account-state.js';
+
+/** One source's result this cycle, as the rules need it (never holding a secret). */
+export type SourceOutcome =
+  | { source: SourceId; ok: true; positions: readonly Position[] }
+  | { source: SourceId; ok: false; error: NonNullable<SourceHealth['lastError']> };
+
+export interface EvaluateInput {
+  account: string;
+  /** Only its legs, health and alerts are read: rules with hysteresis hold a tier that was firing. */
+  prev: Pick<AccountState, 'legs' | 'health' | 'alerts'>;
+  /** One per watched source (the config lists a source once). */
+  outcomes: readonly SourceOutcome[];
+  settings: RuleSettings;
+  nowMs: number;
+}
+
+/** What is true of one account now, before anyone is told anything. */
+export interface Evaluation {
+  /** Every alert that should be firing now, in rule order. */
+  findings: Finding[];
+  legs: Partial<Record<SourceId, LegBook>>;
+  health: Partial<Record<SourceId, SourceHealth>>;
+  /** The sources in this cycle's config; the alerts of any other source are forgotten. */
+  watched: ReadonlySet<SourceId>;
+  /** The sources that answered, with the legs they hold: only their alerts can resolve. */
+  answered: Partial<Record<SourceId, readonly Position[]>>;
+}
+
+/**
+ * Step 1 of the alert lifecycle: each source's health and legs updated, and every rule run on the
+ * sources that answered (and `source-down` on the health of all of them). Pure: `prev` is not changed.
+ */
+export function evaluateCycle(input: EvaluateInput): Evaluation {
+  const { account, prev, settings, nowMs } = input;
+  // A source taken out of the config is forgotten, with its alerts: it is no longer watched, not recovered.
+  const watched = new Set(input.outcomes.map((o) => o.source));
+  const legs = pick(prev.legs, watched);
+  const health = pick(prev.health, watched);
+  const answered: Evaluation['answered'] = {};
+  const findings: Finding[] = [];
+
+  for (const outcome of input.outcomes) {
+    health[outcome.source] = nextHealth(health[outcome.source], outcome, nowMs);
+    if (!outcome.ok) continue;
+    answered[outcome.source] ??= outcome.positions;
+    findings.push(
+      ...evaluateLiqDistance(outcome.positions, prev.alerts, settings),
+      ...evaluateLeverageCap(outcome.positions, settings),
+      ...evaluateNotionalCap(outcome.positions, prev.alerts, settings),
+      ...evaluateNewHedgeLeg(account, outcome.source, outcome.positions, prev.legs[outcome.source], settings),
+    );
+    legs[outcome.source] = legBook(outcome.positions);
+  }
+  findings.push(...evaluateSourceDown(account, health, settings));
+  return { findings, legs, health, watched, answered };
+}
+
+/** A success clears the failure count; a failure adds to it and keeps what was last known. */
+function nextHealth(before: SourceHealth | undefined, outcome: SourceOutcome, nowMs: number): SourceHealth {
+  if (outcome.ok) {
+    return {
+      failures: 0,
+      lastCheckAt: nowMs,
+      lastOkAt: nowMs,
+      lastError: null,
+      openPositions: outcome.positions.filter((p) => p.positionAmt !== 0).length,
+    };
+  }
+  return {
+    failures: (before?.failures ?? 0) + 1,
+    lastCheckAt: nowMs,
+    lastOkAt: before?.lastOkAt ?? null,
+    lastError: outcome.error,
+    openPositions: before?.openPositions ?? 0,
+  };
+}
+
+function pick<T>(bySource: Partial<Record<SourceId, T>>, keep: ReadonlySet<SourceId>): Partial<Record<SourceId, T>> {
+  return Object.fromEntries(Object.entries(bySource).filter(([s]) => keep.has(s as SourceId))) as Partial<
+    Record<SourceId, T>
+  >;
+}

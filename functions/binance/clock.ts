@@ -1,12 +1,14 @@
+import { SourceError } from './errors.js';
+
+/** Reads the exchange's time once; returns the server's time and the local time it applies to. */
+export type ServerTimeProbe = () => Promise<{ serverTime: number; localTime: number }>;
+
 /**
  * The exchange's clock as seen from here. A signed request is refused with -1021 when its timestamp is
  * more than 1000 ms ahead of the server's time or older than `recvWindow`, so a drifting local clock
  * would silence every source. The offset is learned from the exchange without delaying the first call
  * (the local clock is right almost always), and learned again whenever the exchange answers -1021.
  */
-/** Reads the exchange's time once; returns the server's time and the local time it applies to. */
-export type ServerTimeProbe = () => Promise<{ serverTime: number; localTime: number }>;
-
 export class ServerClock {
   #offsetMs = 0;
   #syncedAt: number | undefined;
@@ -55,6 +57,27 @@ export class ServerClock {
         this.#sync = undefined;
       });
     return this.#sync;
+  }
+
+  /**
+   * Runs a signed call; when the exchange answers -1021 (timestamp outside its window), learns the
+   * server time again, unless it was learned since this call was signed, and tries once more.
+   */
+  async retryOn1021<T>(call: () => Promise<T>): Promise<T> {
+    const signedAt = this.#now();
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof SourceError) || error.exchangeCode !== -1021) throw error;
+      if ((this.#syncedAt ?? -1) < signedAt) {
+        try {
+          await this.resync();
+        } catch {
+          throw error;
+        }
+      }
+      return call();
+    }
   }
 
   /** Resolves when no sync is in flight (used before closing connections). */

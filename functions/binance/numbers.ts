@@ -82,16 +82,3 @@ export function readMarginType(value: unknown): 'cross' | 'isolated' | null {
 export function liquidationPriceOrNull(price: number): number | null {
   return price === 0 ? null : price;
 }
-
-/** One line naming the first problems of a failed parse, with their paths (`[3].markPrice: …`). */
-export function describeIssues(error: z.ZodError, max = 3): string {
-  const parts = error.issues.slice(0, max).map((issue) => {
-    const path = issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-    return `${path || '(root)'}: ${issue.message}`;
-  });
-  const more = error.issues.length > max ? ` (and ${error.issues.length - max} more)` : '';
-  return parts.join('; ') + more;
-}

@@ -1,6 +1,12 @@
 import { Pool, errors as undiciErrors } from 'undici';
-import { type CallContext, IpBannedError, RateLimitError, SourceError } from './errors.js';
+import { z } from 'zod';
+import { codeOf, messageOf } from '#shared/errors.js';
+import { ParseError, parseJsonWith } from '#shared/parse.js';
+import { type CallContext, SourceError } from './errors.js';
+import { type ExchangeError, HostStanding, type HostWeight, msUntil } from './host-standing.js';
 import { retryTransient } from './retry.js';
+
+export type { HostWeight } from './host-standing.js';
 
 /** How the transport treats every host. */
 export interface HttpOptions {
@@ -21,72 +27,6 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-}
-
-/** What one host told us of its request weight (`X-MBX-USED-WEIGHT-1M`, or a WebSocket reply's rateLimits). */
-export interface HostWeight {
-  host: string;
-  usedWeight1m: number;
-  at: number;
-}
-
-/** Retry-After is in seconds; a missing one means a minute, the exchange's weight window. */
-export const DEFAULT_RETRY_AFTER_MS = 60_000;
-
-/**
- * A host's standing: its last reported weight, and the time before which it must not be called
- * after a 429 or 418. Shared by the REST transport and the WebSocket API client.
- */
-export class HostStanding {
-  weight: HostWeight | undefined;
-  #blockedUntil = 0;
-  #blockedBy: RateLimitError | undefined;
-  readonly #now: () => number;
-
-  constructor(
-    readonly host: string,
-    now: () => number,
-  ) {
-    this.#now = now;
-  }
-
-  noteWeight(usedWeight1m: number): void {
-    this.weight = { host: this.host, usedWeight1m, at: this.#now() };
-  }
-
-  /** Throws without calling the host while it is inside a Retry-After. */
-  assertCallable(ctx: CallContext): void {
-    const by = this.#blockedBy;
-    if (!by || this.#now() >= this.#blockedUntil) return;
-    const Kind = by instanceof IpBannedError ? IpBannedError : RateLimitError;
-    const seconds = Math.ceil((this.#blockedUntil - this.#now()) / 1000);
-    throw new Kind(
-      ctx,
-      { kind: by.kind, httpStatus: by.httpStatus, exchangeCode: by.exchangeCode },
-      `not called: the host asked us to wait ${seconds} s more`,
-      this.#blockedUntil,
-    );
-  }
-
-  /** Records a 429 or 418 and returns the error to throw. */
-  block(
-    ctx: CallContext,
-    status: 429 | 418,
-    exchange: { exchangeCode?: number; exchangeMessage?: string },
-    waitMs: number,
-  ): RateLimitError {
-    const retryAt = this.#now() + waitMs;
-    const banned = status === 418;
-    const details = { kind: banned ? 'banned' : 'rate-limited', httpStatus: status, ...exchange } as const;
-    const error = banned
-      ? new IpBannedError(ctx, details, `IP banned for ${Math.ceil(waitMs / 1000)} s`, retryAt)
-      : new RateLimitError(ctx, details, `rate limited for ${Math.ceil(waitMs / 1000)} s`, retryAt);
-    if (retryAt >= this.#blockedUntil) {
-      this.#blockedUntil = retryAt;
-      this.#blockedBy = error;
-    }
-    return error;
-  }
 }
 
 /**
@@ -157,12 +97,14 @@ export class HttpTransport {
         throw networkError(ctx, error, this.#timeoutMs);
       }
       const weight = Number(firstHeader(answer.headers['x-mbx-used-weight-1m']));
-      if (answer.headers['x-mbx-used-weight-1m'] !== undefined && Number.isFinite(weight))
-        host.standing.noteWeight(weight);
-      if (answer.status === 429 || answer.status === 418) {
-        const exchange = readExchangeError(answer.body);
-        throw host.standing.block(ctx, answer.status, exchange, retryAfterMs(answer, exchange.exchangeMessage));
-      }
+      host.standing.heed(ctx, {
+        status: answer.status,
+        usedWeight1m: Number.isFinite(weight) ? weight : undefined,
+        refusal: () => {
+          const exchange = readExchangeError(answer.body);
+          return { exchange, waitMs: retryAfterMs(answer) ?? banEndFromMessage(exchange.exchangeMessage) };
+        },
+      });
       if (answer.status >= 500) {
         const details = { kind: 'exchange', httpStatus: answer.status, ...readExchangeError(answer.body) } as const;
         throw new SourceError(ctx, details, 'server error');
@@ -205,30 +147,32 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function retryAfterMs(answer: HttpAnswer, message: string | undefined): number {
+/** `Retry-After` in ms, where the answer has a usable one. */
+function retryAfterMs(answer: HttpAnswer): number | undefined {
   const header = Number(firstHeader(answer.headers['retry-after']));
   if (answer.headers['retry-after'] !== undefined && Number.isFinite(header) && header >= 0) return header * 1000;
-  return banEndFromMessage(message) ?? DEFAULT_RETRY_AFTER_MS;
+  return undefined;
 }
 
 /** A 418 says "IP banned until <ms>" in its message; the time left, where it does. */
 export function banEndFromMessage(message: string | undefined, now = Date.now()): number | undefined {
   const until = message?.match(/banned until (\d{13})/)?.[1];
-  return until ? Math.max(0, Number(until) - now) : undefined;
+  return until ? msUntil(Number(until), now) : undefined;
 }
 
+/** An error answer's body; a `msg` that is not a string is left out rather than failing the code. */
+const ExchangeErrorSchema = z.object({ code: z.number(), msg: z.string().optional().catch(undefined) });
+
 /** `{"code":-2015,"msg":"…"}` where the body holds one; nothing otherwise. */
-export function readExchangeError(body: string): { exchangeCode?: number; exchangeMessage?: string } {
+export function readExchangeError(body: string): ExchangeError {
   try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === 'object' && 'code' in parsed && typeof parsed.code === 'number') {
-      const msg = 'msg' in parsed && typeof parsed.msg === 'string' ? parsed.msg : undefined;
-      return { exchangeCode: parsed.code, ...(msg === undefined ? {} : { exchangeMessage: msg }) };
-    }
-  } catch {
-    // Not JSON (an HTML error page from a gateway, say): the status says enough.
+    const { code, msg } = parseJsonWith(ExchangeErrorSchema, body, 'error answer');
+    return { exchangeCode: code, ...(msg === undefined ? {} : { exchangeMessage: msg }) };
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    // Not JSON (an HTML error page from a gateway, say), or no code: the status says enough.
+    return {};
   }
-  return {};
 }
 
 function networkError(ctx: CallContext, error: unknown, timeoutMs: number): SourceError {
@@ -241,8 +185,7 @@ function networkError(ctx: CallContext, error: unknown, timeoutMs: number): Sour
   ) {
     return new SourceError(ctx, { kind: 'timeout' }, `no answer within ${timeoutMs} ms`);
   }
-  const code = (error as { code?: unknown })?.code;
-  const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+  const reason = codeOf(error) ?? messageOf(error);
   // undici's network errors carry no request target, so the cause is safe to keep for debugging.
   return new SourceError(ctx, { kind: 'network' }, `network error (${reason})`, { cause: error });
 }

@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { inspect } from 'node:util';
-import { type Keys, KeysError } from '#config/keys.js';
+import { type Keys, KeysError } from './keys.js';
 
 export type SignatureKind = 'hmac' | 'ed25519' | 'rsa';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'undici';
 import { z } from 'zod';
+import { ParseError, readJson } from '#shared/parse.js';
 
 /** A reply of the WebSocket API: `{id, status, result | error, rateLimits}`. */
 export const WsReplySchema = z.object({
@@ -108,7 +109,8 @@ export class WsApiConnection {
       });
       socket.addEventListener('error', (event) => {
         clearTimeout(timer);
-        const reason = (event as { error?: unknown }).error;
+        // Typed as an Error, but not every failure carries one.
+        const reason: unknown = event.error;
         reject(new WsApiError('network', `connection failed${reason instanceof Error ? ` (${reason.message})` : ''}`));
       });
       socket.addEventListener('close', () => {
@@ -124,17 +126,19 @@ export class WsApiConnection {
   }
 
   #onMessage(data: unknown): void {
-    let reply: WsReply;
+    let value: unknown;
     try {
-      const parsed = WsReplySchema.safeParse(JSON.parse(String(data)));
-      if (!parsed.success) return; // not a reply to a request (the API sends none, but be safe)
-      reply = parsed.data;
-    } catch {
+      value = readJson(String(data), 'WebSocket API reply');
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
       // An unreadable frame cannot be matched to its request: every waiting call learns of it now
       // rather than at its timeout.
-      this.#failAll(new WsApiError('malformed', 'the reply was not valid JSON'));
+      this.#failAll(new WsApiError('malformed', 'the reply was not valid JSON', { cause: error }));
       return;
     }
+    const parsed = WsReplySchema.safeParse(value);
+    if (!parsed.success) return; // not a reply to a request (the API sends none, but be safe)
+    const reply = parsed.data;
     const pending = typeof reply.id === 'string' ? this.#pending.get(reply.id) : undefined;
     if (!pending) return;
     this.#pending.delete(reply.id as string);

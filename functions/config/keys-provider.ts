@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { type Keys, KeysError, parseKeys } from '#binance/keys.js';
 import { Signer } from '#binance/sign.js';
-import { KeysError, parseKeys } from './keys.js';
+import { assertIsError, codeOf } from '#shared/errors.js';
 import type { AccountConfig } from './schema.js';
 
 /** The one call of Powertools' `SecretsProvider` we use, so tests can hand in one pointed at a fake. */
@@ -48,24 +49,17 @@ export function createKeysProvider(deps: {
       try {
         value = await deps.secrets.get(account.secretId, { maxAge: SECRET_MAX_AGE_S, forceFetch: fresh });
       } catch (error) {
+        assertIsError(error);
         // Powertools wraps the SDK's error; its name (ResourceNotFoundException, AccessDeniedException…) says why.
-        const cause = (error as Error).cause as Error | undefined;
-        throw new KeysError(`${where}: cannot be read (${cause?.name ?? (error as Error).name})`);
+        const name = error.cause instanceof Error ? error.cause.name : error.name;
+        throw new KeysError(`${where}: cannot be read (${name})`);
       }
       if (value === undefined) throw new KeysError(`${where}: has no value`);
       return parseKeys(value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value, where);
     }
     if (account.keysFile) {
       const path = resolve(deps.baseDir, account.keysFile);
-      const where = `account ${account.name}: keys file ${path}`;
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        throw new KeysError(`${where}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}`);
-      }
-      return parseKeys(text, where);
+      return readKeysFile(path, `account ${account.name}: keys file ${path}`);
     }
     const name = account.keysEnv!;
     const where = `account ${account.name}: environment variable ${name}`;
@@ -73,6 +67,18 @@ export function createKeysProvider(deps: {
     if (!text) throw new KeysError(`${where}: is not set`);
     return parseKeys(text, where);
   }
+}
+
+/** The keys in a JSON file; `where` names the file in every error, which never holds its content. */
+export async function readKeysFile(path: string, where: string): Promise<Keys> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = codeOf(error);
+    throw new KeysError(`${where}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}`);
+  }
+  return parseKeys(text, where);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { KeysError, parseKeys } from '#binance/keys.js';
 import { encodeParams, Signer } from '#binance/sign.js';
-import { KeysError, parseKeys } from '#config/keys.js';
 
 // The worked example of the exchange's docs ("SIGNED Endpoint Examples for POST /fapi/v1/order",
 // USDⓈ-M Futures general info). Public documentation values, not credentials.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ENDPOINTS, POSITION_PATHS, TIME_PROBES } from '../hosts.js';
 import { OptionalSchema, readMarginType, readOptionalDecimal } from '../numbers.js';
 import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
@@ -20,9 +21,9 @@ export const coinm = defineSource({
   weight: 1,
   transport: {
     kind: 'rest',
-    defaultEndpoint: 'https://dapi.binance.com',
-    path: '/dapi/v1/positionRisk',
-    time: { path: '/dapi/v1/time', read: 'serverTime' },
+    defaultEndpoint: ENDPOINTS.dapi,
+    path: POSITION_PATHS.coinm,
+    time: TIME_PROBES.dapi,
   },
   serverFilters: ['marginAsset', 'pair'],
   rowSchema: CoinmPositionRowSchema,

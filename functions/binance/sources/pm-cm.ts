@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { ENDPOINTS, POSITION_PATHS, TIME_PROBES } from '../hosts.js';
 import { OptionalSchema, readOptionalDecimal } from '../numbers.js';
-import { PAPI_TIME } from './pm-um.js';
 import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
 /** A row of Portfolio Margin CM Position Information (seed 004): `notionalValue` and `maxQty`. */
@@ -16,9 +16,9 @@ export const pmCm = defineSource({
   weight: 1,
   transport: {
     kind: 'rest',
-    defaultEndpoint: 'https://papi.binance.com',
-    path: '/papi/v1/cm/positionRisk',
-    time: PAPI_TIME,
+    defaultEndpoint: ENDPOINTS.papi,
+    path: POSITION_PATHS['pm-cm'],
+    time: TIME_PROBES.papi,
   },
   serverFilters: ['marginAsset', 'pair'],
   rowSchema: PmCmPositionRowSchema,

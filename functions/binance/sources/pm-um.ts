@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ENDPOINTS, POSITION_PATHS, TIME_PROBES } from '../hosts.js';
 import { OptionalSchema, readOptionalDecimal } from '../numbers.js';
 import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
@@ -9,20 +10,15 @@ export const PmUmPositionRowSchema = BaseRowSchema.extend({
 });
 export type PmUmPositionRow = z.infer<typeof PmUmPositionRowSchema>;
 
-/**
- * Portfolio Margin has no time endpoint: its clock is read from the `Date` header of `/papi/v1/ping`.
- */
-export const PAPI_TIME = { path: '/papi/v1/ping', read: 'date' } as const;
-
 /** `GET /papi/v1/um/positionRisk`, weight 5: https://developers.binance.com/docs/derivatives/portfolio-margin/account/Query-UM-Position-Information */
 export const pmUm = defineSource({
   id: 'pm-um',
   weight: 5,
   transport: {
     kind: 'rest',
-    defaultEndpoint: 'https://papi.binance.com',
-    path: '/papi/v1/um/positionRisk',
-    time: PAPI_TIME,
+    defaultEndpoint: ENDPOINTS.papi,
+    path: POSITION_PATHS['pm-um'],
+    time: TIME_PROBES.papi,
   },
   serverFilters: ['symbol'],
   rowSchema: PmUmPositionRowSchema,

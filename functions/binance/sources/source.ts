@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Position, SourceId } from '#core/position.js';
+import { describeIssues } from '#shared/parse.js';
+import type { TimeProbeSpec } from '../hosts.js';
 import {
   DecimalSchema,
-  describeIssues,
   liquidationPriceOrNull,
   MillisSchema,
   PositionSideSchema,
@@ -13,13 +14,6 @@ import {
 export const FILTER_NAMES = ['symbol', 'marginAsset', 'pair'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 export type PositionFilter = Partial<Record<FilterName, string>>;
-
-/** How the exchange's clock is read on a REST host. */
-export interface TimeProbeSpec {
-  path: string;
-  /** `serverTime`: a JSON `{serverTime}` body; `date`: the `Date` header (hosts with no time endpoint). */
-  read: 'serverTime' | 'date';
-}
 
 export interface RestTransportSpec {
   kind: 'rest';
@@ -32,6 +26,8 @@ export interface WsTransportSpec {
   kind: 'ws';
   defaultEndpoint: string;
   method: string;
+  /** The REST clock its requests are signed with. */
+  time: TimeProbeSpec;
 }
 
 /**

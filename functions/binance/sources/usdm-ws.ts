@@ -1,3 +1,4 @@
+import { ENDPOINTS, POSITION_PATHS, TIME_PROBES } from '../hosts.js';
 import { defineSource } from './source.js';
 import { normaliseUsdmRow, UsdmPositionRowSchema } from './usdm.js';
 
@@ -9,7 +10,13 @@ import { normaliseUsdmRow, UsdmPositionRowSchema } from './usdm.js';
 export const usdmWs = defineSource({
   id: 'usdm-ws',
   weight: 5,
-  transport: { kind: 'ws', defaultEndpoint: 'wss://ws-fapi.binance.com/ws-fapi/v1', method: 'account.position' },
+  transport: {
+    kind: 'ws',
+    defaultEndpoint: ENDPOINTS.wsFapi,
+    method: POSITION_PATHS['usdm-ws'],
+    // The WebSocket API has no time method: its requests are signed with USDⓈ-M REST's clock.
+    time: TIME_PROBES.fapi,
+  },
   serverFilters: ['symbol'],
   rowSchema: UsdmPositionRowSchema,
   normalise: (row, account) => normaliseUsdmRow(row, account, 'usdm-ws'),

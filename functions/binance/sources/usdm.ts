@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ENDPOINTS, POSITION_PATHS, TIME_PROBES } from '../hosts.js';
 import { OptionalSchema, readMarginType, readOptionalDecimal } from '../numbers.js';
 import { BaseRowSchema, defineSource, toPosition } from './source.js';
 
@@ -32,9 +33,9 @@ export const usdm = defineSource({
   weight: 5,
   transport: {
     kind: 'rest',
-    defaultEndpoint: 'https://fapi.binance.com',
-    path: '/fapi/v2/positionRisk',
-    time: { path: '/fapi/v1/time', read: 'serverTime' },
+    defaultEndpoint: ENDPOINTS.fapi,
+    path: POSITION_PATHS.usdm,
+    time: TIME_PROBES.fapi,
   },
   serverFilters: ['symbol'],
   rowSchema: UsdmPositionRowSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '#binance/numbers.js';
+import { ParseError, parseWith, readJson } from '#shared/parse.js';
 
 /**
  * An account's keys, as held in its Secrets Manager secret or its `--keys` file:
@@ -28,17 +28,20 @@ export function parseKeys(input: unknown, where: string): Keys {
   let value = input;
   if (typeof input === 'string') {
     try {
-      value = JSON.parse(input);
-    } catch {
-      // The text may be the secret itself: say nothing of its content.
-      throw new KeysError(`${where}: keys are not valid JSON`);
+      value = readJson(input, where);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      // The text may be the secret itself: say nothing of its content (a ParseError never does).
+      throw new KeysError(`${where}: keys are not valid JSON`, { cause: error });
     }
   }
-  const parsed = KeysSchema.safeParse(value);
-  if (!parsed.success) {
+  try {
+    return parseWith(KeysSchema, value, where);
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
     throw new KeysError(
-      `${where}: expected { apiKey, apiSecret } or { apiKey, privateKey[, privateKeyPassphrase] } (${describeIssues(parsed.error)})`,
+      `${where}: expected { apiKey, apiSecret } or { apiKey, privateKey[, privateKeyPassphrase] } (${error.problems.join('; ')})`,
+      { cause: error },
     );
   }
-  return parsed.data;
 }

@@ -1,3 +1,5 @@
+// Over 200 lines on purpose: the config is one contract, and its schema reads best as one document,
+// field by field in the README's order.
 import { z } from 'zod';
 import { SOURCE_IDS, SYMBOL_PATTERN } from '#core/position.js';
 import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';

@@ -1,3 +1,5 @@
+// Over 200 lines on purpose: one adapter for one table, implementing every store port, so the key
+// layout and the conditional writes that keep it consistent are read in one place.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { atDistance, buildPosition } from '#builders/position.js';
 import type { Notification } from '#core/alert.js';
+import { renderPositions } from '#core/format/command-views.js';
 import { escapeHtml, splitMessage, TELEGRAM_MESSAGE_LIMIT } from '#core/format/html.js';
-import { alertRef, renderNotification, renderPositions } from '#core/format/messages.js';
+import { alertRef, renderNotification } from '#core/format/messages.js';
 import { htmlToTerminal } from '#core/format/terminal.js';
 
 const T = Date.UTC(2026, 0, 5, 12, 0);

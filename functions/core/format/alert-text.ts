@@ -1,4 +1,7 @@
-import type { Alert, Notification } from '../alert.js';
+import type { Alert, Notification, Severity } from '../alert.js';
+
+/** The mark a severity leads with. */
+export const SEVERITY_MARK: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 
 const KIND_LABEL: Record<Notification['kind'], string> = {
   firing: '',

@@ -1,3 +1,5 @@
+// Over 200 lines on purpose: the simulator's REST front end, one route table and the one request
+// path every route shares (signature, timestamp window, weight, faults) in the order the exchange applies them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';

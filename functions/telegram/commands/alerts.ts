@@ -1,7 +1,7 @@
 import { Composer, type Context } from 'telegraf';
 import type { AccountState } from '#core/alerts.js';
+import { renderFiring } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
-import { renderFiring } from '#core/format/messages.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 

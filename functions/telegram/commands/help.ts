@@ -1,5 +1,5 @@
 import { Composer, type Context } from 'telegraf';
-import { HELP_TEXT } from '#core/format/messages.js';
+import { HELP_TEXT } from '#core/format/command-views.js';
 import { threadOf } from '../access.js';
 import { HTML } from '../deps.js';
 

@@ -1,6 +1,6 @@
 import { Composer, type Context } from 'telegraf';
+import { renderRules, renderStatus } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
-import { renderRules, renderStatus } from '#core/format/messages.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';

@@ -1,0 +1,12 @@
+/** How long ago, for a person: `25 min`, `3 h 10 min`, `4 d`. */
+export function ago(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d`;
+}
+
+/** A time of day, `14:05 UTC`, in the given zone. */
+export function clock(ms: number, timeZone = 'UTC'): string {
+  return `${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms)} ${timeZone === 'UTC' ? 'UTC' : ''}`.trim();
+}

@@ -1,9 +1,10 @@
 import { Markup, type Telegram, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { Log } from '#check/run-check.js';
-import type { Delivery } from '#core/delivery.js';
+import type { Delivery } from '#contracts/queue-message.js';
 import { splitMessage } from '#core/format/html.js';
 import { alertRef, renderDelivery } from '#core/format/messages.js';
+import { messageOf } from '#shared/errors.js';
+import type { Log } from '#shared/log.js';
 import type { StateStore } from '#store/state-store.js';
 
 /** A send that may succeed later: the queue should offer it again. */
@@ -20,8 +21,10 @@ export class RetryLaterError extends Error {
 export interface DeliverDeps {
   telegram: Pick<Telegram, 'sendMessage'>;
   store: StateStore;
-  now: () => number;
   log: Log;
+  /** The clock in epoch ms (default `Date.now`): pacing and send leases are measured on it. */
+  now?: () => number;
+  /** Waits `ms` on that clock (default a real timer); a test passes one that advances its own time. */
   sleep?: (ms: number) => Promise<void>;
   /** Telegram asks for about one message a second per chat. */
   perChatGapMs?: number;
@@ -56,14 +59,15 @@ export function alertButtons(d: Delivery): ReturnType<typeof Markup.inlineKeyboa
  * and 400 are logged and dropped, since repeating them cannot help.
  */
 export function createDeliverer(deps: DeliverDeps) {
+  const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const gap = deps.perChatGapMs ?? 1_000;
   const lastSent = new Map<number, number>();
 
   async function pace(chatId: number): Promise<void> {
-    const wait = (lastSent.get(chatId) ?? 0) + gap - deps.now();
+    const wait = (lastSent.get(chatId) ?? 0) + gap - now();
     if (wait > 0) await sleep(wait);
-    lastSent.set(chatId, deps.now());
+    lastSent.set(chatId, now());
   }
 
   return async function deliver(d: Delivery): Promise<void> {
@@ -71,7 +75,7 @@ export function createDeliverer(deps: DeliverDeps) {
     const buttons = alertButtons(d);
     for (const [i, text] of parts.entries()) {
       const id = parts.length === 1 ? d.id : `${d.id}#${i}`;
-      const claim = await deps.store.claimSend(id, deps.now(), LEASE_MS);
+      const claim = await deps.store.claimSend(id, now(), LEASE_MS);
       if (claim === 'already-sent') continue;
       if (claim === 'in-flight') throw new RetryLaterError(`delivery ${id} is being sent by another worker`);
       const last = i === parts.length - 1;
@@ -87,7 +91,7 @@ export function createDeliverer(deps: DeliverDeps) {
         await pace(d.chatId);
         try {
           await deps.telegram.sendMessage(d.chatId, text, extra);
-          await deps.store.markSent(id, deps.now());
+          await deps.store.markSent(id, now());
           break;
         } catch (error) {
           const outcome = classify(error);
@@ -102,7 +106,7 @@ export function createDeliverer(deps: DeliverDeps) {
               code: outcome.code,
               description: outcome.description,
             });
-            await deps.store.markSent(id, deps.now());
+            await deps.store.markSent(id, now());
             break;
           }
           await deps.store.releaseSend(id);
@@ -129,5 +133,5 @@ function classify(error: unknown): Outcome {
     if (code >= 400 && code < 500 && code !== 401) return { kind: 'drop', code, description: error.description };
     return { kind: 'retry', description: `${code} ${error.description}` };
   }
-  return { kind: 'retry', description: (error as Error).message ?? String(error) };
+  return { kind: 'retry', description: messageOf(error) };
 }

@@ -9,6 +9,7 @@ import { BinanceClient } from '#binance/client.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import type { Config } from '#config/schema.js';
+import { botIdentity } from '#contracts/bot-identity.js';
 import { TelegramSecretSchema } from '#contracts/telegram-secret.js';
 import { requiredEnv } from '#shared/env.js';
 import type { Log } from '#shared/log.js';
@@ -30,16 +31,7 @@ export interface BotEnv {
 
 /** The bot's identity without a getMe call when the config names the bot (the id is the token's prefix). */
 export function botInfoFrom(token: string, username: string | undefined): UserFromGetMe | undefined {
-  if (!username) return undefined;
-  return {
-    id: Number(token.split(':', 1)[0]),
-    is_bot: true,
-    first_name: username,
-    username,
-    can_join_groups: true,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-  };
+  return username ? botIdentity(token, username) : undefined;
 }
 
 /** Builds the bot and its handler dependencies from parts, so the CLI, tests and Lambda share one path. */

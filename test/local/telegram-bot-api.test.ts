@@ -97,12 +97,44 @@ describe('the loopback Bot API, through telegraf', () => {
   });
 
   it('getUpdates waits for an update and honours the offset', async () => {
+    const answered = () => tg.calls.filter((c) => c.method === 'getUpdates').length;
+    const before = answered();
+    const polled = tg.nextPoll();
     const waiting = telegram.getUpdates(5, 10, 0, undefined);
-    setTimeout(() => tg.pushUpdate({ message: { text: 'hi' } } as never), 50);
+    await polled;
+    // Held open: not answered until an update comes.
+    expect(answered()).toBe(before);
+    tg.pushUpdate({ message: { text: 'hi' } } as never);
     const [first] = await waiting;
     expect(first).toBeDefined();
     tg.pushUpdate({ message: { text: 'again' } } as never);
     const next = await telegram.getUpdates(0, 10, first!.update_id + 1, undefined);
     expect(next.map((u) => u.update_id)).toEqual([first!.update_id + 1]);
+  });
+});
+
+describe('flood control, on the clock it is given', () => {
+  it('refuses a second message within a second to one chat with retry_after, and takes it once the second is over', async () => {
+    // Prepare
+    const clock = { t: 1_000_000 };
+    const limited = await startFakeTelegram({ token: TOKEN, perChatPerSecond: 1, now: () => clock.t });
+    const api = new Telegram(TOKEN, { apiRoot: limited.apiRoot });
+    try {
+      // Act
+      const sent = await api.sendMessage(1, 'one');
+      await api.sendMessage(2, 'another chat');
+      clock.t += 999;
+      const early = await refused(api.sendMessage(1, 'two'));
+      clock.t += 1;
+      await api.sendMessage(1, 'two');
+      // Assess
+      expect(sent.date).toBe(1_000);
+      expect(early?.response.error_code).toBe(429);
+      expect(early?.parameters?.retry_after).toBe(1);
+      expect(limited.messagesTo(1).map((m) => m.text)).toEqual(['one', 'two']);
+      expect(limited.calls.map((c) => c.status)).toEqual([200, 200, 429, 200]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/in
 import type { Log } from '#shared/log.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
-import { type BotHandlerDeps, createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
+import { createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/runtime.js';
 
 const TOKEN = '777000:bot-test-token-NEVER-LOGGED-AAAAAAAAAAAAA';
@@ -40,7 +40,7 @@ let sim: ExchangeSimulator;
 let tg: FakeTelegram;
 let dynamo: LocalDynamo;
 let exchange: BinanceClient;
-let deps: BotHandlerDeps;
+let deps: Awaited<ReturnType<typeof assembleBot>>;
 let handler: ReturnType<typeof createBotHandler>;
 let tables = 0;
 const logged: string[] = [];

@@ -1,17 +1,19 @@
 import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Delivery } from '#core/delivery.js';
+import type { Delivery } from '#contracts/queue-message.js';
 import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 import { createDeliverer, RetryLaterError } from '#telegram/deliver.js';
 
 const TOKEN = '55:deliver-test-token-AAAAAAAAAAAAAAAAAAAAAA';
+/** Test time, shared by the deliverer and the stand-in's flood control: a wait advances it, nothing sleeps. */
+const clock = { t: 1_000_000 };
 let tg: FakeTelegram;
 let dynamo: LocalDynamo;
 
 beforeAll(async () => {
-  tg = await startFakeTelegram({ token: TOKEN, perChatPerSecond: 1 });
+  tg = await startFakeTelegram({ token: TOKEN, perChatPerSecond: 1, now: () => clock.t });
   dynamo = await startLocalDynamo();
 });
 afterAll(async () => {
@@ -29,7 +31,6 @@ const digest = (id: string, chatId: number): Delivery => ({
 });
 
 function setup() {
-  const clock = { t: 1_000_000 };
   const waits: number[] = [];
   const deliver = createDeliverer({
     telegram: new Telegram(TOKEN, { apiRoot: tg.apiRoot }),
@@ -39,12 +40,14 @@ function setup() {
     sleep: async (ms) => {
       waits.push(ms);
       clock.t += ms;
-      // The stand-in counts real seconds: let one pass when the sender says it waited one.
-      await new Promise((r) => setTimeout(r, ms));
     },
   });
   return { deliver, waits };
 }
+
+/** The 429 answers the stand-in gave to `chatId`. */
+const refusedWith429 = (chatId: number) =>
+  tg.calls.filter((c) => c.status === 429 && Number(c.params.chat_id) === chatId);
 
 describe('pace and retries', () => {
   it('keeps about one message a second per chat, and none waits for another chat', async () => {
@@ -60,15 +63,25 @@ describe('pace and retries', () => {
 
   it('waits out a short retry_after in place, and hands a long one back to the queue', async () => {
     const { deliver, waits } = setup();
-    tg.failNext('sendMessage', { kind: 'retryAfter', seconds: 1 }, { chatId: 3 });
+    const retryAfterS = 1;
+    tg.failNext('sendMessage', { kind: 'retryAfter', seconds: retryAfterS }, { chatId: 3 });
     await deliver(digest('retry-0001', 3));
     expect(tg.messagesTo(3)).toHaveLength(1);
     expect(waits).toContain(1000);
+    // The one wait is Telegram's retry_after, no more and no less.
+    expect(refusedWith429(3)).toHaveLength(1);
+    expect(waits).toEqual([retryAfterS * 1000]);
     tg.failNext('sendMessage', { kind: 'retryAfter', seconds: 60 }, { chatId: 4 });
-    await expect(deliver(digest('retry-0002', 4))).rejects.toBeInstanceOf(RetryLaterError);
+    const handedBack = deliver(digest('retry-0002', 4));
+    await expect(handedBack).rejects.toBeInstanceOf(RetryLaterError);
+    // Too long to wait in place: Telegram's seconds go back with the message, for the queue to wait.
+    await expect(handedBack).rejects.toMatchObject({ retryAfterS: 60 });
+    expect(waits).toEqual([1000]);
     await deliver(digest('retry-0002', 4));
     await deliver(digest('retry-0002', 4));
     expect(tg.messagesTo(4)).toHaveLength(1);
+    // Offered again at once, the message waits out only the pace gap.
+    expect(waits).toEqual([1000, 1000]);
   });
 
   it('a 5xx goes back to the queue and is sent once when it works again', async () => {

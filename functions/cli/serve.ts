@@ -8,7 +8,7 @@ import { messageOf } from '#shared/errors.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { createWebhookHandler } from '#telegram/handler.js';
-import { assembleBot } from '#telegram/runtime.js';
+import { assembleBot } from '#telegram/assemble-bot.js';
 import { parseOptions, positiveInt } from './args.js';
 import { type CliIo, requireEnv, stopRequested } from './io.js';
 import { consoleLog } from './log.js';

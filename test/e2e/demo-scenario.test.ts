@@ -15,7 +15,7 @@ import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/in
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 import { createBotHandler } from '#telegram/handler.js';
-import { assembleBot } from '#telegram/runtime.js';
+import { assembleBot } from '#telegram/assemble-bot.js';
 
 /*
  * The whole product on loopback: the demo scenario moves the simulated exchange, the check handler

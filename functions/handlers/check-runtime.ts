@@ -4,12 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BinanceClient } from '#binance/client.js';
+import { SqsAlertQueue } from '#check/alert-queue.js';
+import type { CheckDeps } from '#check/run-check.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import { requiredEnv } from '#shared/env.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
-import { SqsAlertQueue } from './alert-queue.js';
-import type { CheckDeps } from './run-check.js';
 
 /** Variables the check reads, at the top of its entry point and nowhere else. */
 export interface CheckEnv {

@@ -1,0 +1,47 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BinanceClient } from '#binance/client.js';
+import { createKeysProvider } from '#config/keys-provider.js';
+import { loadConfig } from '#config/load.js';
+import { TelegramSecretSchema } from '#contracts/telegram-secret.js';
+import { requiredEnv } from '#shared/env.js';
+import { parseWith } from '#shared/parse.js';
+import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { assembleBot } from '#telegram/assemble-bot.js';
+
+/** Variables the bot reads, at the top of its entry point and nowhere else. */
+export interface BotEnv {
+  LIQWATCH_CONFIG?: string | undefined;
+  STATE_TABLE?: string | undefined;
+  TELEGRAM_SECRET_ID?: string | undefined;
+  TELEGRAM_BOT_TOKEN?: string | undefined;
+  TELEGRAM_WEBHOOK_SECRET?: string | undefined;
+  TELEGRAM_API_ROOT?: string | undefined;
+}
+
+/**
+ * The bot Lambda's runtime, built once per container: the token and webhook secret come from the
+ * stack's secret (never from an environment variable in AWS), clients are reused while warm.
+ */
+export async function loadBotRuntime(env: BotEnv) {
+  const { config, baseDir } = await loadConfig(requiredEnv(env, 'LIQWATCH_CONFIG'));
+  const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+  const secretId = requiredEnv(env, 'TELEGRAM_SECRET_ID');
+  const secret = parseWith(
+    TelegramSecretSchema,
+    await secrets.get(secretId, { maxAge: 300, transform: 'json' }),
+    `secret ${secretId}`,
+  );
+  return assembleBot({
+    config,
+    store: new DynamoStateStore(new DynamoDBClient({}), requiredEnv(env, 'STATE_TABLE')),
+    exchange: new BinanceClient(),
+    keys: createKeysProvider({ baseDir, secrets }),
+    token: secret.botToken,
+    webhookSecret: secret.webhookSecret,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    log: new Logger({ serviceName: 'liqwatch-bot' }),
+  });
+}

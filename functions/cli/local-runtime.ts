@@ -1,4 +1,4 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { PositionReader } from '#accounts/ports.js';
@@ -31,13 +31,7 @@ export class LocalQueue implements AlertQueue {
     if (this.#pending.length === 0) return;
     const batch = this.#pending.splice(0);
     const ids = batch.map(() => `local-${++this.#seq}`);
-    const event = {
-      Records: batch.map((d, i) => ({
-        messageId: ids[i]!,
-        body: JSON.stringify(d),
-        attributes: { MessageGroupId: String(d.chatId) },
-      })),
-    } as unknown as SQSEvent;
+    const event: SQSEvent = { Records: batch.map((d, i) => localRecord(ids[i]!, d)) };
     const { batchItemFailures } = await this.handle(event);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     this.#pending.push(...batch.filter((_, i) => failed.has(ids[i]!)));
@@ -112,5 +106,26 @@ export async function createLocalRuntime(parts: {
       return runCycle(check);
     },
     command: (text, chatId) => botDeps.bot.handleUpdate(textUpdate(text, chatId)),
+  };
+}
+
+/** A queue record as SQS hands one to the bot Lambda, for a delivery that never left this process. */
+function localRecord(messageId: string, d: Delivery): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(d),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(d.at),
+      SenderId: 'liqwatch',
+      ApproximateFirstReceiveTimestamp: String(d.at),
+      MessageGroupId: String(d.chatId),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:liqwatch-alerts.fifo',
+    awsRegion: 'local',
   };
 }

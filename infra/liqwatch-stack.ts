@@ -51,14 +51,12 @@ export class LiqwatchStack extends Stack {
     const bot = new BotFunction(this, 'Bot', {
       configJson,
       alertsQueue: alerts.queue,
-      telegramSecretArn: telegram.secret.secretArn,
     });
 
     state.bindTo(check.function.fn);
     state.bindTo(bot.function.fn);
-    alerts.queue.grantSendMessages(check.function.fn);
-    check.function.fn.addEnvironment('ALERTS_QUEUE_URL', alerts.queue.queueUrl);
-    telegram.secret.grantRead(bot.function.fn);
+    alerts.bindSender(check.function.fn);
+    telegram.bindReader(bot.function.fn);
     // Each function reads exactly the account secrets the config names (the bot answers /positions live).
     const secretIds = [...new Set(config.accounts.flatMap((a) => (a.secretId ? [a.secretId] : [])))];
     secretIds.forEach((secretId, i) => {

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { BindableFunction } from './liqwatch-function.js';
 
 export interface AlertsQueueProps {
   /** The consumer's timeout; the visibility timeout is six times it, as Lambda recommends. */
@@ -34,5 +35,11 @@ export class AlertsQueue extends Construct {
       retentionPeriod: Duration.days(1),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
+  }
+
+  /** Sending to the alerts queue and the variable that names it (`ALERTS_QUEUE_URL`), granted together. */
+  bindSender(fn: BindableFunction): void {
+    this.queue.grantSendMessages(fn);
+    fn.addEnvironment('ALERTS_QUEUE_URL', this.queue.queueUrl);
   }
 }

@@ -10,8 +10,6 @@ export const BOT_TIMEOUT = Duration.seconds(30);
 export interface BotFunctionProps {
   readonly configJson: string;
   readonly alertsQueue: IQueue;
-  /** The secret holding `{ botToken, webhookSecret }`. */
-  readonly telegramSecretArn: string;
 }
 
 /**
@@ -29,7 +27,7 @@ export class BotFunction extends Construct {
       description: 'liqwatch: sends alerts to Telegram and answers chat commands',
       serviceName: 'liqwatch-bot',
       timeout: BOT_TIMEOUT,
-      environment: { LIQWATCH_CONFIG: props.configJson, TELEGRAM_SECRET_ID: props.telegramSecretArn },
+      environment: { LIQWATCH_CONFIG: props.configJson },
     });
     this.function.fn.addEventSource(
       new SqsEventSource(props.alertsQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -1,8 +1,12 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
+/** What a resource's bind method needs of a function: a variable to name the resource by, and a role to grant. */
+export type BindableFunction = IGrantable & Pick<LambdaFunction, 'addEnvironment'>;
 
 export interface LiqwatchFunctionProps {
   /** The handler module, relative to the repository root (`functions/handlers/check.ts`). */

@@ -1,8 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, type CfnGlobalTable, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { BindableFunction } from './liqwatch-function.js';
 
 /** The logical id of the table; it never changes, or CloudFormation would replace the table. */
 export const STATE_TABLE_LOGICAL_ID = 'StateTable';
@@ -29,7 +28,7 @@ export class StateTable extends Construct {
   }
 
   /** Read-write access and the variable that names the table, granted together. */
-  bindTo(fn: IFunction & IGrantable & { addEnvironment(k: string, v: string): unknown }): void {
+  bindTo(fn: BindableFunction): void {
     this.table.grantReadWriteData(fn);
     fn.addEnvironment('STATE_TABLE', this.table.tableName);
   }

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { BindableFunction } from './liqwatch-function.js';
 
 /**
  * The stack's own secret: `{ botToken, webhookSecret }`. The webhook secret is generated; the bot token
@@ -21,5 +22,11 @@ export class TelegramSecret extends Construct {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /** Reading the secret and the variable that names it (`TELEGRAM_SECRET_ID`, its ARN), granted together. */
+  bindReader(fn: BindableFunction): void {
+    this.secret.grantRead(fn);
+    fn.addEnvironment('TELEGRAM_SECRET_ID', this.secret.secretArn);
   }
 }

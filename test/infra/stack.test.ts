@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#config/load.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '#config/load.js';
 import { startFakeSecretsManager } from '#fakes/secrets-manager/index.js';
 import { startFakeSqs } from '#fakes/sqs/index.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
@@ -34,21 +34,51 @@ const config = parseConfig(
   'test',
 );
 
+/** Holds the cloud assembly and the bad config; removed after the file. */
+let dir: string;
+/** The one synth every test with this config shares: the template, the bundles and cdk-nag's report. */
+let assembly: string;
 let template: Template;
+/** `npx cdk synth` on a bad config: its own synth, in a child process that runs while the shared one does. */
+let badSynth: Promise<{ code: number; stderr: string }>;
 
-beforeAll(() => {
-  // Bundling is proven once below; the assertions need only the template.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'liqwatch-synth-'));
+  const bad = join(dir, 'bad.json');
+  await writeFile(bad, JSON.stringify({ accounts: [{ name: 'main', sources: ['usdm', 'spot'], secretId: 's' }] }));
+  badSynth = run('npx', ['cdk', 'synth', '-q', '-c', `config=${bad}`, '-o', join(dir, 'out-bad')]).then(
+    ({ stderr }) => ({ code: 0, stderr }),
+    (e: { stderr: string; code: number }) => e,
+  );
+
+  assembly = join(dir, 'assembly');
+  // Bundles too (no 'aws:cdk:bundling-stacks' skip): the bundle tests below read them from this assembly.
+  const app = new App({ outdir: assembly });
   const stack = new LiqwatchStack(app, 'Liqwatch', { config, deployStamp: 'test' });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // cdk-nag runs at synth and throws ValidationFailed on any finding not acknowledged with a reason.
   app.synth();
   template = Template.fromStack(stack);
+}, 120_000);
+
+afterAll(async () => {
+  await badSynth;
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('the stack', () => {
-  it('has no cdk-nag AwsSolutions finding left unacknowledged (synth would have thrown)', () => {
-    expect(template).toBeDefined();
+  it('has no cdk-nag AwsSolutions finding left unacknowledged, and gives a reason for each one acknowledged', async () => {
+    const report = JSON.parse(await readFile(join(assembly, 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: { ruleName: string; reason: string }[];
+      }[];
+    };
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(nag).toMatchObject({ conclusion: 'success', violations: [] });
+    for (const s of nag!.suppressedViolations) expect(s.reason.trim(), s.ruleName).not.toBe('');
   });
 
   it('runs both handlers on Node 22, arm64, with source maps, and no secret in any environment', () => {
@@ -159,22 +189,22 @@ describe('the config at synth', () => {
     ]);
   });
 
-  it('npx cdk synth fails with the config own messages on a bad config, and bundles both handlers on a good one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'liqwatch-synth-'));
-    const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ accounts: [{ name: 'main', sources: ['usdm', 'spot'], secretId: 's' }] }));
-    const failed = await run('npx', ['cdk', 'synth', '-q', '-c', `config=${bad}`, '-o', join(dir, 'out-bad')]).catch(
-      (e: { stderr: string; code: number }) => e,
-    );
-    expect((failed as { code: number }).code).not.toBe(0);
-    expect((failed as { stderr: string }).stderr).toContain('accounts[0].sources[1]: Invalid option');
+  it('npx cdk synth fails with the config own messages on a bad config', async () => {
+    const failed = await badSynth;
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('accounts[0].sources[1]: Invalid option');
+  }, 60_000);
 
-    const out = join(dir, 'out');
-    await run('npx', ['cdk', 'synth', '-q', '-o', out], { env: { ...process.env, LIQWATCH_CONFIG: '' } });
-    const bundles = (await readdir(out)).filter((f) => f.startsWith('asset.'));
+  it('the example config, what npx cdk synth reads when given none, is fit to deploy', async () => {
+    const { config: example } = await loadConfig('liqwatch.config.example.json');
+    expect(deployProblems(example)).toEqual([]);
+  });
+
+  it('bundles every handler, and the check bundle runs as Lambda would run it', async () => {
+    const bundles = (await readdir(assembly)).filter((f) => f.startsWith('asset.'));
     expect(bundles.length).toBeGreaterThanOrEqual(3);
     for (const b of bundles) {
-      const size = (await stat(join(out, b, 'index.mjs')).catch(() => null))?.size;
+      const size = (await stat(join(assembly, b, 'index.mjs')).catch(() => null))?.size;
       if (size === undefined) continue;
       expect(size).toBeGreaterThan(50_000);
       expect(size).toBeLessThan(5_000_000);
@@ -182,13 +212,13 @@ describe('the config at synth', () => {
 
     // The check's bundle, as Lambda would run it: cold start, then one scheduled invocation against the
     // simulator, dynalite, the SQS stand-in and the Secrets Manager stand-in.
-    const check = await findBundle(out, bundles, 'liqwatch-check');
+    const check = await findBundle(assembly, bundles, 'liqwatch-check');
     const report = await invokeCheckBundle(check);
     expect(report.result).toEqual({ cycles: 1, deliveries: 1, failedSources: 0 });
     expect(report.queued).toHaveLength(1);
     expect(report.queued[0]).toMatchObject({ groupId: '123456789' });
     expect(JSON.parse(report.queued[0]!.body)).toMatchObject({ kind: 'alerts', chatId: 123456789 });
-  }, 120_000);
+  }, 60_000);
 });
 
 async function findBundle(out: string, bundles: string[], marker: string): Promise<string> {

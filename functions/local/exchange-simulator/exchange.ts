@@ -42,7 +42,16 @@ export class Exchange {
   skewMs: number;
   readonly #accounts: AccountState[];
 
-  constructor(opts: { accounts: SimAccount[]; latencyMs: number; skewMs: number; weightLimit: number }) {
+  readonly #clock: () => number;
+
+  constructor(opts: {
+    accounts: SimAccount[];
+    latencyMs: number;
+    skewMs: number;
+    weightLimit: number;
+    clock: () => number;
+  }) {
+    this.#clock = opts.clock;
     this.latencyMs = opts.latencyMs;
     this.skewMs = opts.skewMs;
     this.weight = new WeightMeter(opts.weightLimit);
@@ -57,7 +66,7 @@ export class Exchange {
 
   /** Server time: the local clock plus the skew. */
   now(): number {
-    return Date.now() + this.skewMs;
+    return this.#clock() + this.skewMs;
   }
 
   /** The account a key belongs to, without judging the request (used to match faults and log). */

@@ -22,6 +22,7 @@ export async function startExchangeSimulator(opts: ExchangeSimulatorOptions): Pr
     latencyMs: scenario.latencyMs ?? 0,
     skewMs: scenario.clockSkewMs ?? 0,
     weightLimit: scenario.weightLimitPerMinute ?? 2400,
+    clock: opts.now ?? Date.now,
   });
   const requests: SimRequestLog[] = [];
   const timers = new Set<NodeJS.Timeout>();

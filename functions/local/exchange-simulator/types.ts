@@ -101,6 +101,8 @@ export interface ExchangeSimulatorOptions {
   latencyMs?: number;
   /** Server clock minus the local clock. Default 0. */
   clockSkewMs?: number;
+  /** The local clock, so tests can move time instead of waiting for it. Default `Date.now`. */
+  now?: () => number;
   /** Request weight per minute and host family (fapi with the WebSocket API, dapi, papi). Default 2400. */
   weightLimitPerMinute?: number;
   host?: string;

@@ -9,8 +9,8 @@ import type { Config } from '#config/schema.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import type { Log } from '#shared/log.js';
 import type { StateStore } from '#store/state-store.js';
-import { type BotHandlerDeps, createQueueHandler } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
+import { type BotHandlerDeps, createQueueHandler } from '#telegram/handler.js';
 
 /**
  * The alerts queue on a laptop: what the check enqueues goes through the bot's own SQS batch handler,

@@ -1,15 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '#builders/cli.js';
 import type { Position } from '#core/position.js';
 import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { book, CM_HEDGE, CM_ONE_WAY, hmacKeys, UM_HEDGE, UM_ONE_WAY } from '../binance/scenario.js';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 /** Every field of the position contract, in the order design.md ("Normalised position") shows them. */
 const CONTRACT_FIELDS = [
@@ -261,40 +257,4 @@ describe('failures: a non-zero exit and one clear line on stderr', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/must be http or https/);
   });
-});
-
-describe('the installed command', () => {
-  it('bin/liqwatch.mjs runs under plain node, as npx liqwatch does', async () => {
-    const run = await new Promise<Run>((done, fail) => {
-      const child = spawn(
-        process.execPath,
-        [
-          join(ROOT, 'bin', 'liqwatch.mjs'),
-          'positions',
-          '--source',
-          'coinm',
-          '--keys',
-          keysFile('oneway'),
-          '--base-url',
-          sim.url,
-          '--json',
-        ],
-        { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const positions = JSON.parse(run.stdout) as Position[];
-    expect(positions.map((p) => p.symbol).sort()).toEqual(['BTCUSD_250627', 'BTCUSD_PERP', 'ETHUSD_PERP']);
-  }, 30_000);
 });

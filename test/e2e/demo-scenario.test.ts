@@ -14,8 +14,8 @@ import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-
 import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
-import { createBotHandler } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
+import { createBotHandler } from '#telegram/handler.js';
 
 /*
  * The whole product on loopback: the demo scenario moves the simulated exchange, the check handler

@@ -9,8 +9,8 @@ import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/in
 import type { Log } from '#shared/log.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
-import { createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
+import { createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
 
 const TOKEN = '777000:bot-test-token-NEVER-LOGGED-AAAAAAAAAAAAA';
 const WEBHOOK_SECRET = 'webhook-secret-NEVER-LOGGED-0123456789';

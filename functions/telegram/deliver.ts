@@ -1,11 +1,12 @@
 import { Markup, type Telegram, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { encodeCallback } from '#contracts/callback-data.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import { splitMessage } from '#core/format/html.js';
 import { alertRef, renderDelivery } from '#core/format/messages.js';
 import { messageOf } from '#shared/errors.js';
 import type { Log } from '#shared/log.js';
-import type { StateStore } from '#store/state-store.js';
+import type { SendMarkers } from '#store/state-store.js';
 
 /** A send that may succeed later: the queue should offer it again. */
 export class RetryLaterError extends Error {
@@ -20,7 +21,7 @@ export class RetryLaterError extends Error {
 
 export interface DeliverDeps {
   telegram: Pick<Telegram, 'sendMessage'>;
-  store: StateStore;
+  store: SendMarkers;
   log: Log;
   /** The clock in epoch ms (default `Date.now`): pacing and send leases are measured on it. */
   now?: () => number;
@@ -45,8 +46,8 @@ export function alertButtons(d: Delivery): ReturnType<typeof Markup.inlineKeyboa
     const ref = alertRef(n.alert);
     const label = firing.length === 1 ? '' : ` ${n.alert.symbol ?? n.alert.source ?? n.alert.account}`;
     return [
-      Markup.button.callback(`🔇${label} 1h`, `mute:1h:${ref}`),
-      Markup.button.callback(`🔇${label} until resolved`, `mute:res:${ref}`),
+      Markup.button.callback(`🔇${label} 1h`, encodeCallback({ kind: 'mute', muteFor: '1h', ref })),
+      Markup.button.callback(`🔇${label} until resolved`, encodeCallback({ kind: 'mute', muteFor: 'res', ref })),
     ];
   });
   return Markup.inlineKeyboard(rows);

@@ -56,6 +56,9 @@ export class LiqwatchStack extends Stack {
     state.bindTo(check.function.fn);
     state.bindTo(bot.function.fn);
     alerts.bindSender(check.function.fn);
+    // The bot queues its own notices (a chat no longer receives alerts), holds and dead-letters messages.
+    alerts.bindSender(bot.function.fn);
+    alerts.bindRedriver(bot.function.fn);
     telegram.bindReader(bot.function.fn);
     // Each function reads exactly the account secrets the config names (the bot answers /positions live).
     const secretIds = [...new Set(config.accounts.flatMap((a) => (a.secretId ? [a.secretId] : [])))];
@@ -74,6 +77,7 @@ export class LiqwatchStack extends Stack {
     const alarms = new Alarms(this, 'Alarms', {
       check: check.function.fn,
       bot: bot.function.fn,
+      botLogs: bot.function.logGroup,
       deadLetters: alerts.deadLetterQueue,
       everyMinutes,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),

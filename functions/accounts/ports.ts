@@ -1,11 +1,24 @@
-import type { PositionRequest, SourceResult } from '#binance/client.js';
+import type { HostBan, PositionRequest, SourceResult } from '#binance/client.js';
 import type { HostWeight } from '#binance/rest.js';
+
+export type { HostBan } from '#binance/client.js';
 
 /**
  * The exchange, as the check, `/positions` and `liqwatch positions` read it: `BinanceClient` in
  * production, pointed at the simulator locally.
  */
 export interface PositionReader {
-  fetchAll(requests: readonly PositionRequest[], opts?: { concurrency?: number }): Promise<SourceResult[]>;
+  /**
+   * Reads every request, each settled on its own. `deadline` (epoch ms on the reader's clock): no call
+   * starts after it, and what has not been read by then settles as a failure saying so.
+   */
+  fetchAll(
+    requests: readonly PositionRequest[],
+    opts?: { concurrency?: number; deadline?: number | undefined },
+  ): Promise<SourceResult[]>;
   usedWeight(): HostWeight[];
+  /** The 418/429 bans in force now, to keep between runs. */
+  bans(): HostBan[];
+  /** Bans kept from an earlier run: those hosts are not called until each ban ends. */
+  restoreBans(bans: readonly HostBan[]): void;
 }

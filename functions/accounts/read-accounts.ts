@@ -26,6 +26,8 @@ export interface ReadDeps {
   log?: Log | undefined;
   /** Exchange calls in flight at once; default 16. */
   concurrency?: number | undefined;
+  /** Epoch ms on the exchange client's clock after which no call starts; what is unread by then fails. */
+  deadline?: number | undefined;
 }
 
 /** Which sources to read, and what to ask each for. */
@@ -104,7 +106,7 @@ async function fetchInto(deps: ReadDeps, readings: readonly Reading[], scope: Re
   }
   const results = await deps.exchange.fetchAll(
     calls.map((c) => c.request),
-    { concurrency: deps.concurrency ?? 16 },
+    { concurrency: deps.concurrency ?? 16, deadline: deps.deadline },
   );
   results.forEach((r, n) => {
     const { reading } = calls[n]!;

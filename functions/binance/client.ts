@@ -1,19 +1,20 @@
 import type { Position, SourceId } from '#core/position.js';
 import { messageOf } from '#shared/errors.js';
-import { ParseError, readJson } from '#shared/parse.js';
 import { HostClocks } from './clock-probes.js';
-import { type CallContext, SourceError } from './errors.js';
+import { Cycle } from './cycle.js';
+import { SourceError } from './errors.js';
 import { settleEach } from './fan-out.js';
-import type { HostWeight } from './host-standing.js';
-import { parseBase } from './hosts.js';
-import { type HttpOptions, HttpTransport, readExchangeError } from './rest.js';
-import { encodeParams, type Signer } from './sign.js';
-import { type PositionFilter, type PositionSource, ResponseShapeError, sources } from './sources/index.js';
-import type { RestTransportSpec } from './sources/source.js';
+import { type HostBan, type HostWeight, readBans } from './host-standing.js';
+import { contextOf, type PositionRequest, serverParams } from './requests.js';
+import { type HttpOptions, HttpTransport } from './rest.js';
+import { RestSignedCalls } from './rest-signed-calls.js';
+import { ResponseShapeError, sources } from './sources/index.js';
 import { WsSignedCalls } from './ws-signed-calls.js';
 
-export type { HostWeight } from './host-standing.js';
+export type { HostBan, HostWeight } from './host-standing.js';
 export { wsTimeEndpoint } from './hosts.js';
+export type { PositionRequest } from './requests.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './rest.js';
 
 export interface BinanceClientOptions extends HttpOptions {
   /** Sent with every signed request; the exchange's default (5000 ms) applies when absent. */
@@ -22,21 +23,15 @@ export interface BinanceClientOptions extends HttpOptions {
   wsIdleMs?: number;
 }
 
-/** Read one source of one account. */
-export interface PositionRequest {
-  account: string;
-  source: SourceId;
-  signer: Signer;
-  /** Replaces the source's endpoint: an `http(s)` base URL, or a `ws(s)` URL for `usdm-ws`. */
-  endpoint?: string | undefined;
+/** How `fetchAll` runs one cycle of reads. */
+export interface FetchAllOptions {
+  /** Calls in flight at once. Default 16. */
+  concurrency?: number;
   /**
-   * `usdm-ws` only: the REST base URL whose `/fapi/v1/time` is the clock (the WebSocket API has no
-   * time method). Default: `https://fapi.binance.com` for the exchange's own URL, otherwise the
-   * WebSocket URL's host over http(s).
+   * Local ms (on the client's `now` clock) by which every request is settled: no call or retry starts
+   * after it, each attempt is cut to end by it, and calls still running or queued then settle at once
+   * as a `deadline` failure. Give it the time the caller must keep to save what was read.
    */
-  timeEndpoint?: string | undefined;
-  filter?: PositionFilter | undefined;
-  /** Local ms after which no retry starts. */
   deadline?: number | undefined;
 }
 
@@ -52,17 +47,17 @@ export type SourceResult =
 export class BinanceClient {
   readonly #http: HttpTransport;
   readonly #clocks: HostClocks;
+  readonly #rest: RestSignedCalls;
   readonly #ws: WsSignedCalls;
-  readonly #recvWindow: number | undefined;
   readonly #now: () => number;
 
   constructor(opts: BinanceClientOptions = {}) {
     this.#http = new HttpTransport(opts);
-    this.#recvWindow = opts.recvWindow;
     this.#now = opts.now ?? Date.now;
     this.#clocks = new HostClocks(this.#http, this.#now);
+    this.#rest = new RestSignedCalls(this.#http, this.#clocks, { recvWindow: opts.recvWindow });
     this.#ws = new WsSignedCalls(this.#http, this.#clocks, {
-      recvWindow: this.#recvWindow,
+      recvWindow: opts.recvWindow,
       idleMs: opts.wsIdleMs ?? 30_000,
       now: this.#now,
     });
@@ -72,27 +67,35 @@ export class BinanceClient {
    * The open and flat legs the source reports for the account, normalised. Throws a `SourceError`
    * naming the account, source and endpoint for every failure.
    */
-  async fetchPositions(req: PositionRequest): Promise<Position[]> {
+  fetchPositions(req: PositionRequest): Promise<Position[]> {
+    return this.#fetch(req, Cycle.single(this.#now, req.deadline));
+  }
+
+  async #fetch(req: PositionRequest, cycle: Cycle): Promise<Position[]> {
     const source = sources[req.source];
     const { transport } = source;
-    const ctx: CallContext = {
-      account: req.account,
-      source: req.source,
-      endpoint: transport.kind === 'rest' ? `GET ${transport.path}` : `ws ${transport.method}`,
-    };
+    const ctx = contextOf(req);
+    cycle.assertBeforeDeadline(ctx);
     const params = serverParams(ctx, source, req.filter ?? {});
     const body =
       transport.kind === 'rest'
-        ? await this.#fetchRest(ctx, transport, params, req)
-        : await this.#ws.call(ctx, {
-            url: req.endpoint ?? transport.defaultEndpoint,
-            timeEndpoint: req.timeEndpoint,
-            time: transport.time,
-            method: transport.method,
-            params,
-            signer: req.signer,
-            deadline: req.deadline,
-          });
+        ? await this.#rest.call(
+            ctx,
+            { endpoint: req.endpoint ?? transport.defaultEndpoint, spec: transport, params, signer: req.signer },
+            cycle,
+          )
+        : await this.#ws.call(
+            ctx,
+            {
+              url: req.endpoint ?? transport.defaultEndpoint,
+              timeEndpoint: req.timeEndpoint,
+              time: transport.time,
+              method: transport.method,
+              params,
+              signer: req.signer,
+            },
+            cycle,
+          );
     let positions: Position[];
     try {
       positions = source.toPositions(body, req.account);
@@ -109,13 +112,23 @@ export class BinanceClient {
   }
 
   /**
-   * Every request at once, at most `concurrency` in flight, each settled on its own: one failure never
-   * stops the others.
+   * One cycle: every request, at most `concurrency` in flight, each settled on its own (one failure
+   * never stops the others), all by `deadline` when one is given. A host that gives no answer within
+   * the attempt timeout is not called again in the cycle: its other requests fail at once as
+   * `timeout`, "not called: <host> did not answer in this cycle", and are not retried.
    */
-  async fetchAll(requests: readonly PositionRequest[], opts: { concurrency?: number } = {}): Promise<SourceResult[]> {
-    const settled = await settleEach(requests, (req) => this.fetchPositions(req), {
+  async fetchAll(requests: readonly PositionRequest[], opts: FetchAllOptions = {}): Promise<SourceResult[]> {
+    const cycle = Cycle.shared(this.#now, opts.deadline);
+    const settled = await settleEach(requests, (req) => this.#fetch(req, cycle.narrowedTo(req.deadline)), {
       concurrency: opts.concurrency ?? 16,
       now: this.#now,
+      deadline: opts.deadline,
+      late: (req, started) =>
+        new SourceError(
+          contextOf(req),
+          { kind: 'deadline' },
+          started ? "no answer before the cycle's deadline" : "not called: the cycle's deadline has passed",
+        ),
     });
     return settled.map(({ item: req, ms, ...outcome }) =>
       outcome.ok
@@ -129,69 +142,40 @@ export class BinanceClient {
     return [...this.#http.usedWeight(), ...this.#ws.usedWeight()];
   }
 
+  /**
+   * The 429 and 418 blocks in force now, REST and WebSocket API hosts alike, each until the local ms
+   * the host asked us to wait for. Keep them where the next run can read them (`restoreBans`).
+   */
+  bans(): HostBan[] {
+    return [...this.#http.bans(), ...this.#ws.bans()];
+  }
+
+  /**
+   * Blocks hosts as an earlier run was told to: a restored host is not called before `until`, its calls
+   * failing at once with `IpBannedError` (418) or `RateLimitError` (429), "not called: the host asked us
+   * to wait N s more". Bans already over are ignored; a longer block the client knows is kept. Throws a
+   * `TypeError` naming the first ban it cannot use (a host that is not an origin, a status other than
+   * 418 or 429, an `until` that is not a time), before restoring any.
+   */
+  restoreBans(bans: readonly HostBan[]): void {
+    for (const { channel, ...ban } of readBans(bans)) {
+      if (ban.until <= this.#now()) continue;
+      if (channel === 'ws') this.#ws.restoreBan(ban);
+      else this.#http.restoreBan(ban);
+    }
+  }
+
   /** Closes every connection. */
   async close(): Promise<void> {
     await this.#clocks.settle();
     await this.#ws.close();
     await this.#http.close();
   }
-
-  async #fetchRest(
-    ctx: CallContext,
-    spec: RestTransportSpec,
-    params: Record<string, string>,
-    req: PositionRequest,
-  ): Promise<unknown> {
-    const base = parseBase(ctx, req.endpoint ?? spec.defaultEndpoint, ['http:', 'https:']);
-    const clock = this.#clocks.for(ctx, base, spec.time);
-    return clock.retryOn1021(async () => {
-      const query = encodeParams({ ...params, recvWindow: this.#recvWindow, timestamp: clock.timestamp() });
-      const target = `${base.prefix}${spec.path}?${query}&signature=${encodeURIComponent(req.signer.sign(query))}`;
-      const answer = await this.#http.get(
-        ctx,
-        base.origin,
-        target,
-        { 'X-MBX-APIKEY': req.signer.apiKey },
-        req.deadline,
-      );
-      if (answer.status !== 200) {
-        const details = { kind: 'exchange', httpStatus: answer.status, ...readExchangeError(answer.body) } as const;
-        throw new SourceError(ctx, details, 'refused');
-      }
-      try {
-        return readJson(answer.body, ctx.endpoint);
-      } catch (error) {
-        if (!(error instanceof ParseError)) throw error;
-        const details = { kind: 'malformed', httpStatus: 200 } as const;
-        throw new SourceError(ctx, details, 'the response is not valid JSON', { cause: error });
-      }
-    });
-  }
-}
-
-function serverParams(ctx: CallContext, source: PositionSource, filter: PositionFilter): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(filter)) {
-    if (value === undefined) continue;
-    if (name === 'symbol' && !source.serverFilters.includes('symbol')) continue; // filtered after the call
-    if (!(source.serverFilters as readonly string[]).includes(name)) {
-      throw new SourceError(
-        ctx,
-        { kind: 'request' },
-        `${source.id} filters by ${source.serverFilters.join(' or ')}, not by ${name}`,
-      );
-    }
-    params[name] = value;
-  }
-  if (params.marginAsset !== undefined && params.pair !== undefined) {
-    // Portfolio Margin CM: "marginAsset and pair should not both be sent" (seed 004); COIN-M alike.
-    throw new SourceError(ctx, { kind: 'request' }, `${source.id} takes marginAsset or pair, not both`);
-  }
-  return params;
 }
 
 function asSourceError(req: PositionRequest, error: unknown): SourceError {
   if (error instanceof SourceError) return error;
-  const ctx: CallContext = { account: req.account, source: req.source, endpoint: 'fetch' };
-  return new SourceError(ctx, { kind: 'network' }, `unexpected failure (${messageOf(error)})`, { cause: error });
+  return new SourceError(contextOf(req), { kind: 'network' }, `unexpected failure (${messageOf(error)})`, {
+    cause: error,
+  });
 }

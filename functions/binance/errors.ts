@@ -11,8 +11,10 @@ export interface CallContext {
 export type SourceErrorKind =
   | 'exchange' // the exchange answered with an error code
   | 'network' // connection refused, reset, DNS
-  | 'timeout' // no answer in time
+  | 'timeout' // no answer in time, or not called: the host did not answer earlier in the cycle
+  | 'deadline' // the cycle's deadline came first: not called, or cut short
   | 'malformed' // an answer of the wrong shape
+  | 'too-large' // an answer larger than the cap: not read to its end
   | 'rate-limited' // 429, or the host is still inside its Retry-After
   | 'banned' // 418
   | 'keys' // the keys could not be used
@@ -42,7 +44,7 @@ export class SourceError extends Error {
   readonly exchangeMessage: string | undefined;
 
   constructor(ctx: CallContext, details: SourceErrorDetails, reason: string, options?: ErrorOptions) {
-    super(formatMessage(ctx, details, reason), options);
+    super(formatMessage(ctx, { ...details, exchangeMessage: capped(details.exchangeMessage) }, reason), options);
     this.name = 'SourceError';
     this.account = ctx.account;
     this.source = ctx.source;
@@ -50,7 +52,7 @@ export class SourceError extends Error {
     this.kind = details.kind;
     this.httpStatus = details.httpStatus;
     this.exchangeCode = details.exchangeCode;
-    this.exchangeMessage = details.exchangeMessage;
+    this.exchangeMessage = capped(details.exchangeMessage);
   }
 
   /** The exchange refused the key or its signature: retrying with the same keys cannot help. */
@@ -80,6 +82,34 @@ export class IpBannedError extends RateLimitError {
     super(ctx, details, reason, retryAt);
     this.name = 'IpBannedError';
   }
+}
+
+/** The most of the exchange's `msg` an error keeps: its own messages are short; a proxy's error page is not. */
+const MAX_EXCHANGE_MESSAGE = 300;
+
+/** The exchange's text, cut to a length a log line or a chat message can hold, never inside a character. */
+function capped(message: string | undefined): string | undefined {
+  if (message === undefined || message.length <= MAX_EXCHANGE_MESSAGE) return message;
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_EXCHANGE_MESSAGE - 2]!)
+    ? MAX_EXCHANGE_MESSAGE - 2
+    : MAX_EXCHANGE_MESSAGE - 1;
+  return `${message.slice(0, cut)}…`;
+}
+
+/** An answer over `maxBytes`: its reading was stopped there. Not transient: a retry would get it again. */
+export function tooLargeError(ctx: CallContext, maxBytes: number): SourceError {
+  return new SourceError(
+    ctx,
+    { kind: 'too-large' },
+    `the answer is larger than ${describeBytes(maxBytes)}; stopped reading it`,
+  );
+}
+
+/** `16 MiB`, `256 KiB`, `1000 bytes`. */
+export function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 function formatMessage(ctx: CallContext, d: SourceErrorDetails, reason: string): string {

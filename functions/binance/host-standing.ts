@@ -29,13 +29,29 @@ export interface HostAnswer {
 }
 
 /**
+ * A host's 429 or 418 block in force: the host (an `http(s)` or `ws(s)` origin) is not called before
+ * `until` (local ms). Kept across runs by the caller: `Retry-After` outlives the process that heard it.
+ */
+export interface HostBan {
+  host: string;
+  until: number;
+  status: 418 | 429;
+}
+
+interface Block {
+  until: number;
+  status: 418 | 429;
+  /** The exchange's code, when the block was heard from it rather than restored. */
+  exchangeCode: number | undefined;
+}
+
+/**
  * A host's standing: its last reported weight, and the time before which it must not be called
  * after a 429 or 418. Shared by the REST transport and the WebSocket API client.
  */
 export class HostStanding {
   weight: HostWeight | undefined;
-  #blockedUntil = 0;
-  #blockedBy: RateLimitError | undefined;
+  #block: Block | undefined;
   readonly #now: () => number;
 
   constructor(
@@ -47,16 +63,29 @@ export class HostStanding {
 
   /** Throws without calling the host while it is inside a Retry-After. */
   assertCallable(ctx: CallContext): void {
-    const by = this.#blockedBy;
-    if (!by || this.#now() >= this.#blockedUntil) return;
-    const Kind = by instanceof IpBannedError ? IpBannedError : RateLimitError;
-    const seconds = Math.ceil((this.#blockedUntil - this.#now()) / 1000);
+    const block = this.#block;
+    if (!block || this.#now() >= block.until) return;
+    const Kind = block.status === 418 ? IpBannedError : RateLimitError;
+    const seconds = Math.ceil((block.until - this.#now()) / 1000);
     throw new Kind(
       ctx,
-      { kind: by.kind, httpStatus: by.httpStatus, exchangeCode: by.exchangeCode },
+      { kind: kindOf(block.status), httpStatus: block.status, exchangeCode: block.exchangeCode },
       `not called: the host asked us to wait ${seconds} s more`,
-      this.#blockedUntil,
+      block.until,
     );
+  }
+
+  /** The block in force now, if any. */
+  ban(): HostBan | undefined {
+    const block = this.#block;
+    return block && this.#now() < block.until
+      ? { host: this.host, until: block.until, status: block.status }
+      : undefined;
+  }
+
+  /** Blocks the host until `ban.until`, unless it is already blocked for longer. */
+  restore(ban: Omit<HostBan, 'host'>): void {
+    this.#extend({ until: ban.until, status: ban.status, exchangeCode: undefined });
   }
 
   /**
@@ -69,25 +98,55 @@ export class HostStanding {
     }
     if (answer.status !== 429 && answer.status !== 418) return;
     const { exchange, waitMs } = answer.refusal();
-    throw this.#block(ctx, answer.status, exchange, waitMs ?? DEFAULT_RETRY_AFTER_MS);
+    throw this.#blockFor(ctx, answer.status, exchange, waitMs ?? DEFAULT_RETRY_AFTER_MS);
   }
 
-  #block(ctx: CallContext, status: 429 | 418, exchange: ExchangeError, waitMs: number): RateLimitError {
+  #blockFor(ctx: CallContext, status: 429 | 418, exchange: ExchangeError, waitMs: number): RateLimitError {
     const retryAt = this.#now() + waitMs;
-    const banned = status === 418;
-    const details = { kind: banned ? 'banned' : 'rate-limited', httpStatus: status, ...exchange } as const;
-    const error = banned
-      ? new IpBannedError(ctx, details, `IP banned for ${Math.ceil(waitMs / 1000)} s`, retryAt)
-      : new RateLimitError(ctx, details, `rate limited for ${Math.ceil(waitMs / 1000)} s`, retryAt);
-    if (retryAt >= this.#blockedUntil) {
-      this.#blockedUntil = retryAt;
-      this.#blockedBy = error;
-    }
+    const details = { kind: kindOf(status), httpStatus: status, ...exchange } as const;
+    const error =
+      status === 418
+        ? new IpBannedError(ctx, details, `IP banned for ${Math.ceil(waitMs / 1000)} s`, retryAt)
+        : new RateLimitError(ctx, details, `rate limited for ${Math.ceil(waitMs / 1000)} s`, retryAt);
+    this.#extend({ until: retryAt, status, exchangeCode: exchange.exchangeCode });
     return error;
   }
+
+  #extend(block: Block): void {
+    if (block.until >= (this.#block?.until ?? 0)) this.#block = block;
+  }
+}
+
+function kindOf(status: 418 | 429) {
+  return status === 418 ? ('banned' as const) : ('rate-limited' as const);
 }
 
 /** The time left until `epochMs` (a `retryAfter`, a ban's end), where it is a time at all. */
 export function msUntil(epochMs: number, now: number): number | undefined {
   return Number.isFinite(epochMs) && epochMs > 0 ? Math.max(0, epochMs - now) : undefined;
+}
+
+/**
+ * Checks bans handed back from storage, naming the first that cannot be used (`bans[1].status must be
+ * 418 or 429, got 500`). Each host becomes its origin; `channel` tells the REST and WebSocket API hosts
+ * apart.
+ */
+export function readBans(bans: readonly HostBan[]): (HostBan & { channel: 'rest' | 'ws' })[] {
+  return bans.map((ban, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(ban.host);
+    } catch {
+      url = undefined;
+    }
+    const channel = url?.protocol.startsWith('ws') ? 'ws' : 'rest';
+    if (!url || !['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+      throw new TypeError(`bans[${i}].host ${JSON.stringify(ban.host)} is not an http(s) or ws(s) origin`);
+    }
+    if (!Number.isFinite(ban.until)) throw new TypeError(`bans[${i}].until must be a time in ms, got ${ban.until}`);
+    if (ban.status !== 418 && ban.status !== 429) {
+      throw new TypeError(`bans[${i}].status must be 418 or 429, got ${String(ban.status)}`);
+    }
+    return { host: url.origin, until: ban.until, status: ban.status, channel };
+  });
 }

@@ -1,11 +1,12 @@
 import { Pool, errors as undiciErrors } from 'undici';
-import { z } from 'zod';
 import { codeOf, messageOf } from '#shared/errors.js';
-import { ParseError, parseJsonWith } from '#shared/parse.js';
-import { type CallContext, SourceError } from './errors.js';
-import { type ExchangeError, HostStanding, type HostWeight, msUntil } from './host-standing.js';
-import { retryTransient } from './retry.js';
+import { type AttemptBudget, Cycle } from './cycle.js';
+import { type CallContext, SourceError, tooLargeError } from './errors.js';
+import { banEndFromMessage, firstHeader, readExchangeError, retryAfterMs } from './exchange-answer.js';
+import { type HostBan, HostStanding, type HostWeight } from './host-standing.js';
+import { type RetryPolicy, retryTransient } from './retry.js';
 
+export { readExchangeError } from './exchange-answer.js';
 export type { HostWeight } from './host-standing.js';
 
 /** How the transport treats every host. */
@@ -20,8 +21,18 @@ export interface HttpOptions {
   connectionsPerHost?: number;
   /** How long an idle connection is kept for reuse. Default 30 s. */
   keepAliveTimeoutMs?: number;
+  /** The largest answer read, REST body or WebSocket API message. Default `DEFAULT_MAX_RESPONSE_BYTES`. */
+  maxResponseBytes?: number;
   now?: () => number;
 }
+
+/**
+ * 16 MiB: no real account's answer comes near it. The largest, positionRisk of an account holding
+ * every symbol in hedge mode, is about 300 symbols × 2 legs × 800 bytes ≈ 0.5 MB. Parsing takes a
+ * few times the body's size, so a 200 MiB answer read whole (0.9 GiB at its peak) would end a 512 MB
+ * function; stopping at 16 MiB keeps a runaway answer to a few tens of MB.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface HttpAnswer {
   status: number;
@@ -43,6 +54,7 @@ export class HttpTransport {
   readonly #backoffMs: number;
   readonly #connections: number;
   readonly #keepAliveMs: number;
+  readonly #maxResponseBytes: number;
   readonly #now: () => number;
 
   constructor(opts: HttpOptions = {}) {
@@ -51,6 +63,7 @@ export class HttpTransport {
     this.#backoffMs = opts.backoffMs ?? 200;
     this.#connections = opts.connectionsPerHost ?? 10;
     this.#keepAliveMs = opts.keepAliveTimeoutMs ?? 30_000;
+    this.#maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#now = opts.now ?? Date.now;
   }
 
@@ -58,59 +71,75 @@ export class HttpTransport {
     return this.#timeoutMs;
   }
 
-  /** The retry rules of this transport, for callers that retry on another channel (the WebSocket API). */
-  retryPolicy(deadline?: number) {
+  get maxResponseBytes(): number {
+    return this.#maxResponseBytes;
+  }
+
+  /**
+   * The retry rules of this transport for calls to `host` in `cycle`, also for callers that retry on
+   * another channel (the WebSocket API).
+   */
+  retryPolicy(cycle: Cycle, host: string): RetryPolicy {
     return {
       retries: this.#retries,
       backoffMs: this.#backoffMs,
       attemptMs: this.#timeoutMs,
-      deadline,
+      deadline: cycle.deadline,
       now: this.#now,
+      mayRetry: () => cycle.mayRetry(host),
     };
   }
 
   /**
    * One GET, retried as far as the rules allow. Answers 2xx and 4xx other than 429 and 418 to the
    * caller; throws a `SourceError` for the rest. `target` is `path?query`: it holds the signature and
-   * appears in no message.
+   * appears in no message. In a `cycle`, each attempt ends by its deadline and a host that did not
+   * answer is not called again.
    */
   get(
     ctx: CallContext,
     origin: string,
     target: string,
     headers: Record<string, string>,
-    deadline?: number,
+    cycle: Cycle = Cycle.single(this.#now),
   ): Promise<HttpAnswer> {
     const host = this.#host(origin);
-    return retryTransient(async () => {
-      host.standing.assertCallable(ctx);
-      let answer: HttpAnswer;
-      try {
-        const res = await host.pool.request({
-          method: 'GET',
-          path: target,
-          headers,
-          signal: AbortSignal.timeout(this.#timeoutMs),
+    return retryTransient(
+      async () => {
+        host.standing.assertCallable(ctx);
+        const budget = cycle.attempt(ctx, origin, this.#timeoutMs);
+        let answer: HttpAnswer;
+        try {
+          const res = await host.pool.request({
+            method: 'GET',
+            path: target,
+            headers,
+            signal: AbortSignal.timeout(budget.ms),
+          });
+          answer = { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+        } catch (error) {
+          throw this.#failure(ctx, error, cycle, origin, budget);
+        }
+        const weight = Number(firstHeader(answer.headers['x-mbx-used-weight-1m']));
+        host.standing.heed(ctx, {
+          status: answer.status,
+          usedWeight1m: Number.isFinite(weight) ? weight : undefined,
+          refusal: () => {
+            const exchange = readExchangeError(answer.body);
+            return {
+              exchange,
+              waitMs: retryAfterMs(answer) ?? banEndFromMessage(exchange.exchangeMessage, this.#now()),
+            };
+          },
         });
-        answer = { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-      } catch (error) {
-        throw networkError(ctx, error, this.#timeoutMs);
-      }
-      const weight = Number(firstHeader(answer.headers['x-mbx-used-weight-1m']));
-      host.standing.heed(ctx, {
-        status: answer.status,
-        usedWeight1m: Number.isFinite(weight) ? weight : undefined,
-        refusal: () => {
-          const exchange = readExchangeError(answer.body);
-          return { exchange, waitMs: retryAfterMs(answer) ?? banEndFromMessage(exchange.exchangeMessage) };
-        },
-      });
-      if (answer.status >= 500) {
-        const details = { kind: 'exchange', httpStatus: answer.status, ...readExchangeError(answer.body) } as const;
-        throw new SourceError(ctx, details, 'server error');
-      }
-      return answer;
-    }, this.retryPolicy(deadline));
+        if (answer.status >= 500) {
+          const details = { kind: 'exchange', httpStatus: answer.status, ...readExchangeError(answer.body) } as const;
+          throw new SourceError(ctx, details, 'server error');
+        }
+        return answer;
+      },
+      this.retryPolicy(cycle, origin),
+    );
   }
 
   /** The last weight each host reported. */
@@ -118,11 +147,37 @@ export class HttpTransport {
     return [...this.#hosts.values()].flatMap((h) => (h.standing.weight ? [h.standing.weight] : []));
   }
 
+  /** The 429 and 418 blocks in force, per host. */
+  bans(): HostBan[] {
+    return [...this.#hosts.values()].flatMap((h) => h.standing.ban() ?? []);
+  }
+
+  /** Blocks `ban.host` (an origin) until `ban.until`, as if it had just said so. */
+  restoreBan(ban: HostBan): void {
+    this.#host(ban.host).standing.restore(ban);
+  }
+
   /** Closes every pool; requests in flight finish first. */
   async close(): Promise<void> {
     const pools = [...this.#hosts.values()].map((h) => h.pool.close());
     this.#hosts.clear();
     await Promise.all(pools);
+  }
+
+  #failure(ctx: CallContext, error: unknown, cycle: Cycle, origin: string, budget: AttemptBudget): SourceError {
+    if (error instanceof undiciErrors.ResponseExceededMaxSizeError) return tooLargeError(ctx, this.#maxResponseBytes);
+    const name = error instanceof Error ? error.name : '';
+    if (
+      name === 'TimeoutError' ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      error instanceof undiciErrors.ConnectTimeoutError
+    ) {
+      return cycle.timedOut(ctx, origin, budget, `no answer within ${budget.ms} ms`);
+    }
+    const reason = codeOf(error) ?? messageOf(error);
+    // undici's network errors carry no request target, so the cause is safe to keep for debugging.
+    return new SourceError(ctx, { kind: 'network' }, `network error (${reason})`, { cause: error });
   }
 
   #host(origin: string) {
@@ -134,6 +189,8 @@ export class HttpTransport {
           keepAliveTimeout: this.#keepAliveMs,
           keepAliveMaxTimeout: Math.max(this.#keepAliveMs, 1_000),
           connectTimeout: this.#timeoutMs,
+          // undici stops reading past it and fails the request (ResponseExceededMaxSizeError).
+          maxResponseSize: this.#maxResponseBytes,
         }),
         standing: new HostStanding(origin, this.#now),
       };
@@ -141,51 +198,4 @@ export class HttpTransport {
     }
     return host;
   }
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** `Retry-After` in ms, where the answer has a usable one. */
-function retryAfterMs(answer: HttpAnswer): number | undefined {
-  const header = Number(firstHeader(answer.headers['retry-after']));
-  if (answer.headers['retry-after'] !== undefined && Number.isFinite(header) && header >= 0) return header * 1000;
-  return undefined;
-}
-
-/** A 418 says "IP banned until <ms>" in its message; the time left, where it does. */
-export function banEndFromMessage(message: string | undefined, now = Date.now()): number | undefined {
-  const until = message?.match(/banned until (\d{13})/)?.[1];
-  return until ? msUntil(Number(until), now) : undefined;
-}
-
-/** An error answer's body; a `msg` that is not a string is left out rather than failing the code. */
-const ExchangeErrorSchema = z.object({ code: z.number(), msg: z.string().optional().catch(undefined) });
-
-/** `{"code":-2015,"msg":"…"}` where the body holds one; nothing otherwise. */
-export function readExchangeError(body: string): ExchangeError {
-  try {
-    const { code, msg } = parseJsonWith(ExchangeErrorSchema, body, 'error answer');
-    return { exchangeCode: code, ...(msg === undefined ? {} : { exchangeMessage: msg }) };
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    // Not JSON (an HTML error page from a gateway, say), or no code: the status says enough.
-    return {};
-  }
-}
-
-function networkError(ctx: CallContext, error: unknown, timeoutMs: number): SourceError {
-  const name = error instanceof Error ? error.name : '';
-  if (
-    name === 'TimeoutError' ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    error instanceof undiciErrors.ConnectTimeoutError
-  ) {
-    return new SourceError(ctx, { kind: 'timeout' }, `no answer within ${timeoutMs} ms`);
-  }
-  const reason = codeOf(error) ?? messageOf(error);
-  // undici's network errors carry no request target, so the cause is safe to keep for debugging.
-  return new SourceError(ctx, { kind: 'network' }, `network error (${reason})`, { cause: error });
 }

@@ -11,6 +11,8 @@ export interface RetryPolicy {
   /** Local ms after which no retry starts (the cycle's budget). */
   deadline?: number | undefined;
   now: () => number;
+  /** Asked before each retry: false stops retrying (the host did not answer in this cycle). */
+  mayRetry?: () => boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function retryTransient<T>(attempt: () => Promise<T>, policy: Retry
       return await attempt();
     } catch (error) {
       if (!(error instanceof SourceError) || !error.transient || n >= policy.retries) throw error;
+      if (policy.mayRetry && !policy.mayRetry()) throw error;
       const wait = policy.backoffMs * 2 ** n * (0.5 + Math.random());
       if (policy.deadline !== undefined && policy.now() + wait + policy.attemptMs > policy.deadline) throw error;
       await sleep(wait);

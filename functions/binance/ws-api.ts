@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'undici';
 import { z } from 'zod';
 import { ParseError, readJson } from '#shared/parse.js';
+import { MessageCap } from './ws-message-cap.js';
 
 /** A reply of the WebSocket API: `{id, status, result | error, rateLimits}`. */
 export const WsReplySchema = z.object({
@@ -19,7 +20,7 @@ export type WsReply = z.infer<typeof WsReplySchema>;
 
 export class WsApiError extends Error {
   constructor(
-    readonly kind: 'network' | 'timeout' | 'malformed',
+    readonly kind: 'network' | 'timeout' | 'malformed' | 'too-large',
     message: string,
     options?: ErrorOptions,
   ) {
@@ -36,9 +37,9 @@ interface Pending {
 
 /**
  * One connection to the WebSocket API, on undici's WebSocket client, shared by every account: each
- * request carries its own `apiKey`. Requests are matched to replies by id; each has a timeout. The
- * connection opens on first use, reopens after it drops, and closes when idle for `idleMs` or on
- * `close()`.
+ * request carries its own `apiKey`. Requests are matched to replies by id; each has a timeout, and
+ * each message is capped at `maxMessageBytes`. The connection opens on first use, reopens after it
+ * drops, and closes when idle for `idleMs`; `close()` closes it for good.
  *
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-api-general-info
  */
@@ -46,28 +47,32 @@ export class WsApiConnection {
   readonly url: string;
   readonly #timeoutMs: number;
   readonly #idleMs: number;
+  readonly #cap: MessageCap;
   readonly #pending = new Map<string, Pending>();
   #socket: WebSocket | undefined;
   #opening: Promise<WebSocket> | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(url: string, opts: { timeoutMs?: number; idleMs?: number } = {}) {
+  constructor(url: string, opts: { timeoutMs?: number; idleMs?: number; maxMessageBytes: number }) {
     this.url = url;
     this.#timeoutMs = opts.timeoutMs ?? 5_000;
     this.#idleMs = opts.idleMs ?? 30_000;
+    this.#cap = new MessageCap(opts.maxMessageBytes);
   }
 
-  /** Sends one request and waits for its reply, whatever its status. */
-  async call(method: string, params: Record<string, unknown>): Promise<WsReply> {
+  /** Sends one request and waits for its reply, whatever its status, `timeoutMs` at most in all. */
+  async call(method: string, params: Record<string, unknown>, timeoutMs = this.#timeoutMs): Promise<WsReply> {
     this.#stopIdleTimer();
     try {
-      const socket = await this.#open();
+      const started = performance.now();
+      const socket = await this.#open(timeoutMs);
+      const left = Math.max(1, timeoutMs - (performance.now() - started));
       const id = randomUUID();
       return await new Promise<WsReply>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.#pending.delete(id);
-          reject(new WsApiError('timeout', `no reply within ${this.#timeoutMs} ms`));
-        }, this.#timeoutMs);
+          reject(new WsApiError('timeout', `no reply within ${timeoutMs} ms`));
+        }, left);
         this.#pending.set(id, { resolve, reject, timer });
         socket.send(JSON.stringify({ id, method, params }));
       });
@@ -81,8 +86,13 @@ export class WsApiConnection {
     return this.#socket !== undefined || this.#opening !== undefined;
   }
 
-  /** Closes the socket and fails whatever is still waiting. */
+  /** Closes the socket, fails whatever is still waiting, and frees the connection's dispatcher. */
   async close(): Promise<void> {
+    await this.#closeSocket();
+    await this.#cap.close();
+  }
+
+  async #closeSocket(): Promise<void> {
     this.#stopIdleTimer();
     const socket = this.#socket ?? (await this.#opening?.catch(() => undefined));
     this.#socket = undefined;
@@ -94,16 +104,17 @@ export class WsApiConnection {
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
 
-  #open(): Promise<WebSocket> {
+  #open(timeoutMs: number): Promise<WebSocket> {
     if (this.#socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
     this.#opening ??= new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.url);
+      const socket = new WebSocket(this.url, { dispatcher: this.#cap.dispatcher });
       const timer = setTimeout(() => {
         socket.close();
-        reject(new WsApiError('timeout', `no connection within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
+        reject(new WsApiError('timeout', `no connection within ${timeoutMs} ms`));
+      }, timeoutMs);
       socket.addEventListener('open', () => {
         clearTimeout(timer);
+        this.#cap.watch();
         this.#socket = socket;
         resolve(socket);
       });
@@ -116,7 +127,11 @@ export class WsApiConnection {
       socket.addEventListener('close', () => {
         clearTimeout(timer);
         if (this.#socket === socket) this.#socket = undefined;
-        this.#failAll(new WsApiError('network', 'connection closed before the reply'));
+        this.#failAll(
+          this.#cap.exceeded
+            ? new WsApiError('too-large', `a message was larger than ${this.#cap.maxBytes} bytes`)
+            : new WsApiError('network', 'connection closed before the reply'),
+        );
       });
       socket.addEventListener('message', (event) => this.#onMessage(event.data));
     }).finally(() => {
@@ -126,6 +141,7 @@ export class WsApiConnection {
   }
 
   #onMessage(data: unknown): void {
+    this.#cap.messageArrived();
     let value: unknown;
     try {
       value = readJson(String(data), 'WebSocket API reply');
@@ -139,6 +155,14 @@ export class WsApiConnection {
     const parsed = WsReplySchema.safeParse(value);
     if (!parsed.success) return; // not a reply to a request (the API sends none, but be safe)
     const reply = parsed.data;
+    if (reply.id === null) {
+      // An error the API could not tie to a request comes with `"id": null` (the reply's `id` is
+      // "INT / STRING / null", WebSocket API General Info, above): a key revoked while the connection
+      // is open is refused that way, -2015. No waiting call will get another answer, and the error
+      // cannot say whose request it refuses on a connection accounts share: it answers them all.
+      if (reply.error) this.#settleAll((p) => p.resolve(reply));
+      return;
+    }
     const pending = typeof reply.id === 'string' ? this.#pending.get(reply.id) : undefined;
     if (!pending) return;
     this.#pending.delete(reply.id as string);
@@ -147,16 +171,20 @@ export class WsApiConnection {
   }
 
   #failAll(error: WsApiError): void {
+    this.#settleAll((p) => p.reject(error));
+  }
+
+  #settleAll(settle: (pending: Pending) => void): void {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
-      pending.reject(error);
       this.#pending.delete(id);
+      settle(pending);
     }
   }
 
   #startIdleTimer(): void {
     this.#stopIdleTimer();
-    this.#idleTimer = setTimeout(() => void this.close(), this.#idleMs);
+    this.#idleTimer = setTimeout(() => void this.#closeSocket(), this.#idleMs);
     this.#idleTimer.unref();
   }
 

@@ -1,6 +1,7 @@
 import type { HostClocks } from './clock-probes.js';
-import { type CallContext, SourceError } from './errors.js';
-import { HostStanding, type HostWeight, msUntil } from './host-standing.js';
+import type { Cycle } from './cycle.js';
+import { type CallContext, SourceError, tooLargeError } from './errors.js';
+import { type HostBan, HostStanding, type HostWeight, msUntil } from './host-standing.js';
 import { parseBase, type TimeProbeSpec, wsTimeEndpoint } from './hosts.js';
 import type { HttpTransport } from './rest.js';
 import { retryTransient } from './retry.js';
@@ -17,21 +18,16 @@ export interface WsSignedCall {
   method: string;
   params: Record<string, string>;
   signer: Signer;
-  /** Local ms after which no retry starts. */
-  deadline: number | undefined;
-}
-
-interface Connection {
-  conn: WsApiConnection;
-  standing: HostStanding;
 }
 
 /**
- * Signed calls over the WebSocket API: one connection and one host standing per URL, signed with the
- * REST host's clock, retried by the REST transport's rules, and rate limits heeded as REST heeds them.
+ * Signed calls over the WebSocket API: one connection per URL and one standing per host, signed with
+ * the REST host's clock, retried by the REST transport's rules, and rate limits heeded as REST heeds
+ * them.
  */
 export class WsSignedCalls {
-  readonly #connections = new Map<string, Connection>();
+  readonly #connections = new Map<string, WsApiConnection>();
+  readonly #standings = new Map<string, HostStanding>();
   readonly #http: HttpTransport;
   readonly #clocks: HostClocks;
   readonly #opts: { recvWindow: number | undefined; idleMs: number; now: () => number };
@@ -47,15 +43,17 @@ export class WsSignedCalls {
   }
 
   /** The call's `result`; a `SourceError` for every failure, on the call's own context. */
-  async call(ctx: CallContext, call: WsSignedCall): Promise<unknown> {
-    const wsBase = parseBase(ctx, call.url, ['ws:', 'wss:']);
+  async call(ctx: CallContext, call: WsSignedCall, cycle: Cycle): Promise<unknown> {
+    const { origin } = parseBase(ctx, call.url, ['ws:', 'wss:']);
     const timeBase = parseBase(ctx, call.timeEndpoint ?? wsTimeEndpoint(call.url), ['http:', 'https:']);
     const clock = this.#clocks.for(ctx, timeBase, call.time);
-    const ws = this.#connectionFor(call.url, wsBase.origin);
+    const conn = this.#connectionFor(call.url);
+    const standing = this.#standingOf(origin);
     return retryTransient(
       () =>
         clock.retryOn1021(async () => {
-          ws.standing.assertCallable(ctx);
+          standing.assertCallable(ctx);
+          const budget = cycle.attempt(ctx, origin, this.#http.timeoutMs);
           const { recvWindow } = this.#opts;
           // The WebSocket API signs its params sorted by name (seed 001).
           const signed: Record<string, string | number> = sortByName({
@@ -65,9 +63,17 @@ export class WsSignedCalls {
             timestamp: clock.timestamp(),
           });
           signed.signature = call.signer.sign(encodeParams(signed));
-          const reply = await send(ctx, ws.conn, call.method, signed);
+          let reply: WsReply;
+          try {
+            reply = await conn.call(call.method, signed, budget.ms);
+          } catch (error) {
+            if (!(error instanceof WsApiError)) throw error;
+            if (error.kind === 'timeout') throw cycle.timedOut(ctx, origin, budget, error.message);
+            if (error.kind === 'too-large') throw tooLargeError(ctx, this.#http.maxResponseBytes);
+            throw new SourceError(ctx, { kind: error.kind }, error.message);
+          }
           const exchange = reply.error ? { exchangeCode: reply.error.code, exchangeMessage: reply.error.msg } : {};
-          ws.standing.heed(ctx, {
+          standing.heed(ctx, {
             status: reply.status,
             usedWeight1m: minuteWeight(reply),
             // The WebSocket API says when the wait ends in `error.data.retryAfter` (epoch ms).
@@ -76,45 +82,51 @@ export class WsSignedCalls {
           if (reply.status === 200) return reply.result;
           throw new SourceError(ctx, { kind: 'exchange', httpStatus: reply.status, ...exchange }, 'refused');
         }),
-      this.#http.retryPolicy(call.deadline),
+      this.#http.retryPolicy(cycle, origin),
     );
   }
 
   /** The last weight each WebSocket API host reported. */
   usedWeight(): HostWeight[] {
-    return [...this.#connections.values()].flatMap((c) => (c.standing.weight ? [c.standing.weight] : []));
+    return [...this.#standings.values()].flatMap((s) => (s.weight ? [s.weight] : []));
+  }
+
+  /** The 429 and 418 blocks in force, per WebSocket API host. */
+  bans(): HostBan[] {
+    return [...this.#standings.values()].flatMap((s) => s.ban() ?? []);
+  }
+
+  /** Blocks `ban.host` (a `ws(s)` origin) until `ban.until`, as if it had just said so. */
+  restoreBan(ban: HostBan): void {
+    this.#standingOf(ban.host).restore(ban);
   }
 
   /** Closes every connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.#connections.values()].map((c) => c.conn.close()));
+    await Promise.all([...this.#connections.values()].map((c) => c.close()));
     this.#connections.clear();
   }
 
-  #connectionFor(url: string, origin: string): Connection {
-    let connection = this.#connections.get(url);
-    if (!connection) {
-      connection = {
-        conn: new WsApiConnection(url, { timeoutMs: this.#http.timeoutMs, idleMs: this.#opts.idleMs }),
-        standing: new HostStanding(origin, this.#opts.now),
-      };
-      this.#connections.set(url, connection);
+  #connectionFor(url: string): WsApiConnection {
+    let conn = this.#connections.get(url);
+    if (!conn) {
+      conn = new WsApiConnection(url, {
+        timeoutMs: this.#http.timeoutMs,
+        idleMs: this.#opts.idleMs,
+        maxMessageBytes: this.#http.maxResponseBytes,
+      });
+      this.#connections.set(url, conn);
     }
-    return connection;
+    return conn;
   }
-}
 
-async function send(
-  ctx: CallContext,
-  conn: WsApiConnection,
-  method: string,
-  params: Record<string, unknown>,
-): Promise<WsReply> {
-  try {
-    return await conn.call(method, params);
-  } catch (error) {
-    if (!(error instanceof WsApiError)) throw error;
-    throw new SourceError(ctx, { kind: error.kind }, error.message);
+  #standingOf(origin: string): HostStanding {
+    let standing = this.#standings.get(origin);
+    if (!standing) {
+      standing = new HostStanding(origin, this.#opts.now);
+      this.#standings.set(origin, standing);
+    }
+    return standing;
   }
 }
 

@@ -4,7 +4,9 @@ import type { KeysProvider } from '#config/keys-provider.js';
 import { chatRoutes } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
 import type { ChatRoute } from '#core/alerts.js';
+import { messageOf } from '#shared/errors.js';
 import type { Log } from '#shared/log.js';
+import type { HostBanLog } from '#store/host-bans.js';
 import type { AccountStates, MuteStore, OnceClaims, WeightLog } from '#store/state-store.js';
 import { advanceStoredAccount } from './advance-account.js';
 import type { AlertQueue } from './alert-queue.js';
@@ -25,6 +27,22 @@ export interface CheckDeps {
   chats?: readonly ChatRoute[];
   /** Concurrent exchange calls; default 16. */
   concurrency?: number;
+  /** Where 418/429 bans are kept between runs; without it a ban lasts as long as the exchange client. */
+  bans?: HostBanLog;
+  /**
+   * The exchange client's clock (default `Date.now`, as `BinanceClient`'s): a cycle's deadline and a
+   * ban's end are times on it, which need not be `now` (a test may move `now` on its own).
+   */
+  exchangeClock?: () => number;
+}
+
+export interface CycleOptions {
+  /**
+   * Epoch ms on the exchange client's clock (`exchangeClock`) by which the exchange must have been read, so
+   * that the state is saved and the news enqueued before the invocation's time runs out. A source not
+   * read by then fails this cycle, saying so.
+   */
+  deadline?: number | undefined;
 }
 
 /**
@@ -32,10 +50,13 @@ export interface CheckDeps {
  * state, the state written (conditionally: an overlapping run cannot send the same transition twice),
  * and each chat's notifications handed to the queue. A failing source or account never stops the others.
  */
-export async function runCycle(deps: CheckDeps): Promise<CycleReport> {
+export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promise<CycleReport> {
   const at = deps.now();
   const chats = deps.chats ?? chatRoutes(deps.config);
-  const reads = await readAccounts(deps, deps.config.accounts);
+  const exchangeNow = deps.exchangeClock ?? Date.now;
+  if (deps.bans) await restoreBans(deps, deps.bans, exchangeNow());
+  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, deps.config.accounts);
+  await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const mutes = await deps.store.listMutes(at);
   const advanced = await Promise.all(reads.map((read) => advanceStoredAccount(deps, read, { mutes, chats, at })));
   const deliveries = advanced.flatMap((a) => a.deliveries);
@@ -53,4 +74,13 @@ export async function runCycle(deps: CheckDeps): Promise<CycleReport> {
   }
   await deps.store.saveWeight({ at, hosts: deps.exchange.usedWeight() });
   return { at, accounts: advanced.map((a) => a.report), deliveries };
+}
+
+/** A host banned in an earlier run stays uncalled until its ban ends; a stored ban that is unusable is reported, not fatal. */
+async function restoreBans(deps: CheckDeps, bans: HostBanLog, nowMs: number): Promise<void> {
+  try {
+    deps.exchange.restoreBans(await bans.loadBans(nowMs));
+  } catch (error) {
+    deps.log.error('stored host bans could not be restored', { error: messageOf(error) });
+  }
 }

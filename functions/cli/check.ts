@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BinanceClient } from '#binance/client.js';
 import type { AlertQueue } from '#check/alert-queue.js';
@@ -9,11 +8,13 @@ import { chatRoutes } from '#config/routes.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import { alertJson, renderAlertLine } from '#core/format/alert-text.js';
 import type { Log } from '#shared/log.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { DynamoChatReachability } from '#store/chat-reachability.js';
+import { DynamoStore } from '#store/dynamo-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
+import { DynamoOutbox } from '#store/outbox.js';
 import { parseOptions, positiveInt } from './args.js';
+import { queuedLines, startTelegram } from './check-telegram.js';
 import { type CliIo, UsageError } from './io.js';
-import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
 
 const OPTIONS = {
@@ -28,12 +29,18 @@ const OPTIONS = {
 /** The chat id under which the terminal is told of alerts when no Telegram chat is configured. */
 export const CONSOLE_CHAT = 0;
 
+export interface CheckCommandOptions {
+  /** The signal that ends a Bot API call after `ms` (default `AbortSignal.timeout`); a test passes its own timer. */
+  timeoutSignal?: (ms: number) => AbortSignal;
+}
+
 /**
  * `liqwatch check`: the scheduled check, run from a terminal. With `--state-dir` the state persists
  * (dynalite on disk), so successive runs behave like successive scheduled invocations. Notifications
- * print to stdout, or go to the configured chats when TELEGRAM_BOT_TOKEN is set.
+ * print to stdout, or go to the configured chats when TELEGRAM_BOT_TOKEN is set; what Telegram does not
+ * take waits in the state store's outbox and goes out first on the next run.
  */
-export async function runCheckCommand(args: string[], io: CliIo): Promise<number> {
+export async function runCheckCommand(args: string[], io: CliIo, opts: CheckCommandOptions = {}): Promise<number> {
   const { values: o } = parseOptions(args, OPTIONS);
   if (!o.config) throw new UsageError('give --config <file>');
   if (o.once && (o.cycles || o.interval)) throw new UsageError('--once runs one cycle; drop --cycles and --interval');
@@ -42,31 +49,33 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   const { config, baseDir } = await loadConfig(o.config, io.cwd);
 
   const stateDir = o['state-dir'] ? resolve(io.cwd, o['state-dir']) : undefined;
-  if (stateDir) await mkdir(stateDir, { recursive: true });
   const dynamo = await startLocalDynamo(stateDir ? { path: stateDir } : {});
   const exchange = new BinanceClient();
   try {
     const chats = chatRoutes(config);
     const keys = await createLocalKeysProvider(config.accounts, baseDir, io.env);
-    const store = new DynamoStateStore(dynamo.client, dynamo.tableName);
+    const store = new DynamoStore(dynamo.client, dynamo.tableName);
+    const base = { config, exchange, keys, store, bans: store };
+    const token = io.env.TELEGRAM_BOT_TOKEN;
+    const outbox = new DynamoOutbox(dynamo.client, dynamo.tableName);
+    const log = consoleLog(io, 'check');
     // With a bot token and chats, notifications go to Telegram through the bot's own queue handler.
     const telegram =
-      io.env.TELEGRAM_BOT_TOKEN && chats.length > 0
-        ? await createLocalRuntime({
-            config,
-            store,
-            exchange,
-            keys,
-            token: io.env.TELEGRAM_BOT_TOKEN,
-            apiRoot: io.env.TELEGRAM_API_ROOT,
-            log: consoleLog(io, 'check'),
-          })
+      token && chats.length > 0
+        ? await startTelegram(
+            {
+              ...base,
+              token,
+              apiRoot: io.env.TELEGRAM_API_ROOT,
+              log,
+              outbox,
+              chats: new DynamoChatReachability(dynamo.client, dynamo.tableName),
+            },
+            opts.timeoutSignal ?? AbortSignal.timeout,
+          )
         : undefined;
     const deps = {
-      config,
-      exchange,
-      keys,
-      store,
+      ...base,
       queue: telegram?.queue ?? consoleQueue(io, o.json ?? false),
       now: Date.now,
       log: quietLog(io),
@@ -76,12 +85,9 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
       if (i > 0) await new Promise((r) => setTimeout(r, intervalS * 1000));
       reportFailures(io, await runCycle(deps));
     }
-    await telegram?.queue.flush();
-    if (telegram && telegram.queue.pending > 0) {
-      io.stderr(`liqwatch check: ${telegram.queue.pending} message(s) could not be delivered to Telegram\n`);
-      return 1;
-    }
-    return 0;
+    const queued = (await telegram?.finish()) ?? [];
+    for (const line of queuedLines(queued)) io.stderr(`liqwatch check: ${line}\n`);
+    return queued.length > 0 ? 1 : 0;
   } finally {
     await exchange.close();
     await dynamo.close();

@@ -8,37 +8,46 @@ import type { KeysProvider } from '#config/keys-provider.js';
 import type { Config } from '#config/schema.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import type { Log } from '#shared/log.js';
+import type { ChatReachability } from '#store/chat-reachability.js';
+import type { HostBanLog } from '#store/host-bans.js';
+import { MemoryOutbox, type Outbox } from '#store/outbox.js';
 import type { StateStore } from '#store/state-store.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
-import { type BotHandlerDeps, createQueueHandler } from '#telegram/handler.js';
+import type { BotHandlerDeps } from '#telegram/handler.js';
+import { createQueueHandler } from '#telegram/queue-handler.js';
 
 /**
- * The alerts queue on a laptop: what the check enqueues goes through the bot's own SQS batch handler,
- * as in AWS; a record the handler reports failed is offered again with the next cycle's batch.
+ * The alerts queue on a laptop: what the check enqueues waits in an outbox (the state store's with
+ * `--state-dir`, so it outlives the run) and goes through the bot's own SQS batch handler, as in AWS.
+ * A record the handler reports failed stays in the outbox, in its place, and is offered again with the
+ * next batch; the sent markers make it go out once.
  */
 export class LocalQueue implements AlertQueue {
-  #pending: Delivery[] = [];
   #seq = 0;
-  constructor(private readonly handle: ReturnType<typeof createQueueHandler>) {}
+  constructor(
+    private readonly handle: ReturnType<typeof createQueueHandler>,
+    private readonly outbox: Outbox = new MemoryOutbox(),
+  ) {}
 
   async send(deliveries: readonly Delivery[]): Promise<void> {
-    this.#pending.push(...deliveries);
+    await this.outbox.append(deliveries);
     await this.flush();
   }
 
-  /** Offers every pending delivery once; failed ones stay pending. */
+  /** Offers every waiting delivery once, oldest first; those not delivered stay in the outbox. */
   async flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const batch = this.#pending.splice(0);
+    const batch = await this.outbox.waiting();
+    if (batch.length === 0) return;
     const ids = batch.map(() => `local-${++this.#seq}`);
-    const event: SQSEvent = { Records: batch.map((d, i) => localRecord(ids[i]!, d)) };
+    const event: SQSEvent = { Records: batch.map((e, i) => localRecord(ids[i]!, e.delivery)) };
     const { batchItemFailures } = await this.handle(event);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
-    this.#pending.push(...batch.filter((_, i) => failed.has(ids[i]!)));
+    await this.outbox.remove(batch.filter((_, i) => !failed.has(ids[i]!)).map((e) => e.key));
   }
 
-  get pending(): number {
-    return this.#pending.length;
+  /** The deliveries still waiting, oldest first. */
+  async waiting(): Promise<Delivery[]> {
+    return (await this.outbox.waiting()).map((e) => e.delivery);
   }
 }
 
@@ -77,6 +86,8 @@ export function textUpdate(text: string, chatId: number): Update {
 export async function createLocalRuntime(parts: {
   config: Config;
   store: StateStore;
+  /** Chats that stopped taking messages, kept for /status; each lost alert is a line on stderr either way. */
+  chats?: ChatReachability | undefined;
   exchange: PositionReader;
   keys: KeysProvider;
   token: string;
@@ -84,9 +95,15 @@ export async function createLocalRuntime(parts: {
   log: Log;
   now?: () => number;
   perChatGapMs?: number;
+  /** Where undelivered messages wait; by default in memory, for as long as the process runs. */
+  outbox?: Outbox;
+  /** Where 418/429 bans are kept between runs. */
+  bans?: HostBanLog;
+  /** The exchange client's clock, when it is not `Date.now`. */
+  exchangeClock?: () => number;
 }): Promise<LocalRuntime> {
   const botDeps = await assembleBot({ ...parts, webhookSecret: 'local-webhook-unused-000000' });
-  const queue = new LocalQueue(createQueueHandler(botDeps));
+  const queue = new LocalQueue(createQueueHandler(botDeps), parts.outbox);
   const check: CheckDeps = {
     config: parts.config,
     exchange: parts.exchange,
@@ -95,6 +112,8 @@ export async function createLocalRuntime(parts: {
     queue,
     now: parts.now ?? Date.now,
     log: parts.log,
+    ...(parts.bans ? { bans: parts.bans } : {}),
+    ...(parts.exchangeClock ? { exchangeClock: parts.exchangeClock } : {}),
   };
   return {
     bot: botDeps.bot,

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { BinanceClient } from '#binance/client.js';
@@ -8,7 +8,7 @@ import { messageOf } from '#shared/errors.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
-import { createWebhookHandler } from '#telegram/handler.js';
+import { createWebhookHandler, SECRET_HEADER, secretMatches } from '#telegram/handler.js';
 import { parseOptions, positiveInt } from './args.js';
 import { type CliIo, requireEnv, stopRequested } from './io.js';
 import { consoleLog } from './log.js';
@@ -44,17 +44,16 @@ export async function runServeCommand(args: string[], io: CliIo): Promise<number
   });
   const webhook = createWebhookHandler(deps);
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const refusal = refuseBeforeReading(req, webhookSecret);
+    if (refusal) return refuse(res, refusal);
+    const body = await readCapped(req, MAX_BODY_BYTES).catch(() => undefined);
+    if (body === 'too-large') return refuse(res, 413);
+    if (body === undefined) return; // the client went away mid-body: nobody to answer
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
     );
     try {
-      const out = await webhook({
-        headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        requestContext: { http: { method: req.method ?? 'GET' } },
-      });
+      const out = await webhook({ headers, body, requestContext: { http: { method: 'POST' } } });
       res.writeHead(out.statusCode, { 'content-type': 'text/plain' }).end(out.body ?? '');
     } catch (error) {
       log.error('webhook failed', { error: messageOf(error) });
@@ -70,4 +69,46 @@ export async function runServeCommand(args: string[], io: CliIo): Promise<number
   await exchange.close();
   await dynamo.close();
   return 0;
+}
+
+/** Telegram's updates are a few KB (https://core.telegram.org/bots/api#update); a body past this is not one. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * What the headers alone say to refuse, so an unauthenticated or oversized body is never read: a method
+ * other than POST, a missing or wrong secret token (compared in constant time), a declared length over the cap.
+ */
+function refuseBeforeReading(req: IncomingMessage, webhookSecret: string): 405 | 401 | 413 | undefined {
+  if (req.method !== 'POST') return 405;
+  const given = req.headers[SECRET_HEADER];
+  if (!secretMatches(Array.isArray(given) ? given.join(',') : given, webhookSecret)) return 401;
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return 413;
+  return undefined;
+}
+
+/**
+ * Answers and closes the connection: with `Connection: close`, Node ends the socket once the answer is
+ * written instead of draining the rest of the body to keep the connection alive.
+ */
+function refuse(res: ServerResponse, status: 401 | 405 | 413): void {
+  res.writeHead(status, { connection: 'close', 'content-type': 'text/plain' }).end(STATUS_CODES[status]);
+}
+
+/** The body as text, or `too-large` as soon as it passes `max` bytes (the rest is left unread). */
+function readCapped(req: IncomingMessage, max: number): Promise<string | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('the request was cut off before its end')));
+  });
 }

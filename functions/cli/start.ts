@@ -8,6 +8,7 @@ import { htmlToTerminal } from '#core/format/terminal.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { startFakeTelegram } from '#local/telegram-bot-api/index.js';
+import { DynamoChatReachability } from '#store/chat-reachability.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { BOT_COMMANDS } from '#telegram/command-list.js';
@@ -100,6 +101,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     const runtime = await createLocalRuntime({
       config,
       store: new DynamoStateStore(dynamo.client, dynamo.tableName),
+      chats: new DynamoChatReachability(dynamo.client, dynamo.tableName),
       exchange,
       keys: await createLocalKeysProvider(config.accounts, baseDir, env),
       token,

@@ -12,7 +12,32 @@ import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.
 const SourceIdSchema = z.enum(SOURCE_IDS);
 
 const Pct = z.number().positive().max(100);
-const SymbolName = z.string().regex(SYMBOL_PATTERN, 'a symbol such as BTCUSDT or BTCUSD_PERP');
+const SYMBOL_HINT = 'a symbol such as BTCUSDT or BTCUSD_PERP';
+const SymbolName = z.string().regex(SYMBOL_PATTERN, SYMBOL_HINT);
+
+/**
+ * Settings per symbol. zod leaves a `__proto__` key out of a record without a word (assigning it would
+ * set the result's prototype), so a setting under it would be dropped in silence: it is refused here,
+ * by name, like any other key that is not a symbol.
+ */
+function bySymbol<V extends z.ZodType>(value: V) {
+  return z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: SYMBOL_HINT, input });
+      }
+      return input;
+    },
+    z.record(SymbolName, value),
+  );
+}
+
+/** Minutes between repeats: past a day, an alert that keeps firing would in effect never be told again. */
+const RepeatMinutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60, 'at most 1440 minutes (one day), so a firing alert is told again');
 
 const LiqDistanceSchema = z
   .object({
@@ -24,9 +49,7 @@ const LiqDistanceSchema = z
     /** Hysteresis: a tier resolves only once the distance is this many points above its threshold. */
     resolveMarginPct: z.number().min(0).max(50).optional(),
     /** Per-symbol thresholds. */
-    symbols: z
-      .record(SymbolName, z.object({ warningPct: Pct.optional(), criticalPct: Pct.optional() }).strict())
-      .optional(),
+    symbols: bySymbol(z.object({ warningPct: Pct.optional(), criticalPct: Pct.optional() }).strict()).optional(),
   })
   .strict();
 
@@ -36,7 +59,7 @@ const LeverageCapSchema = z
     /** The highest leverage allowed without an alert. */
     default: z.number().positive().max(200).optional(),
     /** Per-symbol caps. */
-    symbols: z.record(SymbolName, z.number().positive().max(200)).optional(),
+    symbols: bySymbol(z.number().positive().max(200)).optional(),
   })
   .strict();
 
@@ -53,6 +76,8 @@ const RulesSchema = z
       })
       .strict()
       .optional(),
+    /** One critical alert for the account when the exchange refuses its keys (or they cannot be read). */
+    keysRefused: z.object({ enabled: z.boolean().optional() }).strict().optional(),
     notionalCap: z
       .object({
         enabled: z.boolean().optional(),
@@ -64,9 +89,9 @@ const RulesSchema = z
     /** Minutes between repeats of an alert that keeps firing, per severity. */
     repeatMinutes: z
       .object({
-        info: z.number().int().min(1).optional(),
-        warning: z.number().int().min(1).optional(),
-        critical: z.number().int().min(1).optional(),
+        info: RepeatMinutes.optional(),
+        warning: RepeatMinutes.optional(),
+        critical: RepeatMinutes.optional(),
       })
       .strict()
       .optional(),

@@ -39,7 +39,7 @@ export function advanceAccount(input: CycleInput): CycleResult {
   const prev = input.prev ?? emptyAccountState(account);
   const evaluation = evaluateCycle({ account, prev, outcomes: input.outcomes, settings, nowMs });
   const chatIds = chats.map((c) => c.id);
-  const next = transitionAlerts({ prev: prev.alerts, evaluation, chatIds, nowMs, settings });
+  const next = transitionAlerts({ prev: evaluation.prior, evaluation, chatIds, nowMs, settings });
   const { deliveries, routed } = routeNotifications({ owed: next.owed, mutes: input.mutes, chats, nowMs });
   const { legs, health } = evaluation;
   return {

@@ -26,9 +26,23 @@ export function isMuted(
   chatId: number,
   nowMs: number,
 ): boolean {
-  return mutes.some(
-    (m) => isMuteActive(m, nowMs) && (m.chatId === null || m.chatId === chatId) && muteCovers(m, alert),
-  );
+  return mutesOfChat(mutes, chatId).some((m) => isMuteActive(m, nowMs) && muteCovers(m, alert));
+}
+
+/** The mutes a chat is under: its own, and those set for every chat. */
+export function mutesOfChat(mutes: readonly Mute[], chatId: number): Mute[] {
+  return mutes.filter((m) => m.chatId === null || m.chatId === chatId);
+}
+
+/**
+ * Whether a mute is about this account or symbol: one set on it by name, or one on a single alert of it
+ * (an alert key holds the account first and the symbol third, see `alertKey`).
+ */
+export function muteNames(m: Mute, name: string): boolean {
+  if (m.target === name) return true;
+  if (m.scope !== 'alert' || m.target === null) return false;
+  const [account, , symbol] = m.target.split('|');
+  return account === name || symbol === name;
 }
 
 function muteCovers(m: Mute, alert: Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide' | 'rule'>): boolean {
@@ -46,12 +60,19 @@ function muteCovers(m: Mute, alert: Pick<Alert, 'account' | 'source' | 'symbol' 
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `30m`, `2h`, `1d`, `1w`, or combinations such as `1h30m`, in ms; `null` when it is not a duration. */
+/** The longest mute a chat can set: a longer silence is more likely forgotten than meant. */
+export const MAX_MUTE_DAYS = 30;
+export const MAX_MUTE_MS = MAX_MUTE_DAYS * UNITS.d!;
+
+/**
+ * `30m`, `2h`, `1d`, `1w`, or combinations such as `1h30m`, in ms; `null` when it is not a duration.
+ * Any length is read, so a caller can tell "too long" (above `MAX_MUTE_MS`) from "not a duration".
+ */
 export function parseDuration(text: string): number | null {
   const match = /^(?:\d+[mhdw])+$/i.test(text) ? text.toLowerCase().match(/\d+[mhdw]/g) : null;
   if (!match) return null;
   const ms = match.reduce((sum, part) => sum + Number(part.slice(0, -1)) * UNITS[part.slice(-1)]!, 0);
-  return ms > 0 && ms <= 30 * UNITS.d! ? ms : null;
+  return ms > 0 ? ms : null;
 }
 
 /** `1h 30m`, `2d`, for replies. */

@@ -69,7 +69,17 @@ export function liqDistancePct(
   const direction = legDirection(p);
   if (direction === null || p.liquidationPrice === null || !(p.markPrice > 0) || p.positionAmt === 0) return null;
   const gap = direction === 'long' ? p.markPrice - p.liquidationPrice : p.liquidationPrice - p.markPrice;
-  return (gap / p.markPrice) * 100;
+  return roundPct((gap / p.markPrice) * 100);
+}
+
+/**
+ * A percentage rounded to a billionth of a point, so that it compares exactly with a threshold written
+ * as a decimal. Prices are decimals, but the division is binary floating point: mark 1 and liquidation
+ * 0.85 give 15.000000000000002 %, which would miss a 15 % line. Rounded, the result is the double nearest
+ * the decimal, as the threshold is; no two distances a trader could tell apart become equal.
+ */
+export function roundPct(pct: number): number {
+  return Math.round(pct * 1e9) / 1e9;
 }
 
 /** Open positions first by distance to liquidation (nearest first); positions without one go last. */

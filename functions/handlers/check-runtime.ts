@@ -9,7 +9,7 @@ import type { CheckDeps } from '#check/run-check.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import { requiredEnv } from '#shared/env.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
+import { DynamoStore } from '#store/dynamo-store.js';
 
 /** Variables the check reads, at the top of its entry point and nowhere else. */
 export interface CheckEnv {
@@ -25,6 +25,7 @@ export interface CheckEnv {
 export async function loadCheckRuntime(env: CheckEnv): Promise<CheckDeps & { pollSeconds: number }> {
   const { config, baseDir } = await loadConfig(requiredEnv(env, 'LIQWATCH_CONFIG'));
   const log = new Logger({ serviceName: 'liqwatch-check' });
+  const store = new DynamoStore(new DynamoDBClient({}), requiredEnv(env, 'STATE_TABLE'));
   return {
     config,
     pollSeconds: config.schedule.pollSeconds ?? 0,
@@ -33,7 +34,8 @@ export async function loadCheckRuntime(env: CheckEnv): Promise<CheckDeps & { pol
       baseDir,
       secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
     }),
-    store: new DynamoStateStore(new DynamoDBClient({}), requiredEnv(env, 'STATE_TABLE')),
+    store,
+    bans: store,
     queue: new SqsAlertQueue(new SQSClient({ maxAttempts: 5 }), requiredEnv(env, 'ALERTS_QUEUE_URL')),
     now: Date.now,
     log,

@@ -1,6 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { lockStateDir, type StateDirLock } from './state-dir-lock.js';
 
 /** The table's key schema, as the stack creates it (infra/constructs/state-table.ts). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -33,9 +35,27 @@ export interface LocalDynamo {
 
 /**
  * DynamoDB on the laptop and in tests: dynalite on loopback, in memory or on disk under `path` (so
- * successive runs see the same state), with the state table created.
+ * successive runs see the same state), with the state table created. A directory is held by one
+ * process at a time: another liqwatch using it is refused with `StateDirInUseError`.
  */
 export async function startLocalDynamo(opts: { path?: string; tableName?: string } = {}): Promise<LocalDynamo> {
+  let lock: StateDirLock | undefined;
+  if (opts.path) {
+    await mkdir(opts.path, { recursive: true });
+    lock = await lockStateDir(opts.path);
+  }
+  try {
+    return await serve(opts, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function serve(
+  opts: { path?: string; tableName?: string },
+  lock: StateDirLock | undefined,
+): Promise<LocalDynamo> {
   const server = dynalite({
     ...(opts.path ? { path: opts.path } : {}),
     createTableMs: 0,
@@ -62,6 +82,7 @@ export async function startLocalDynamo(opts: { path?: string; tableName?: string
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await lock?.release();
     },
   };
 }

@@ -19,14 +19,26 @@ export function isAllowed(
   return true;
 }
 
+const isConfiguredChat = (config: Config, chatId: number): boolean =>
+  Boolean(config.telegram.chatIds?.includes(chatId) || config.telegram.chats?.some((c) => c.id === chatId));
+
+/**
+ * Lets through only what `isAllowed` allows. A button pressed in a configured chat by someone who may not
+ * command the bot (a member not in `userIds`, another forum topic) gets an empty answer: everyone there
+ * sees our messages already, the answer shows nothing, and without it the button spins until Telegram
+ * gives up (https://core.telegram.org/bots/api#answercallbackquery). A chat that is not configured gets no
+ * call at all, so a stranger can make the bot spend nothing.
+ */
 export function allowList(config: Config): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
     const message = ctx.callbackQuery?.message ?? ctx.message;
     const threadId = message && 'message_thread_id' in message ? message.message_thread_id : undefined;
-    if (!isAllowed(config, chatId, ctx.from?.id, threadId)) return;
-    await next();
+    if (isAllowed(config, chatId, ctx.from?.id, threadId)) return next();
+    // Best effort: a query too old to answer has stopped spinning already, and an error here must not
+    // reach bot.catch, whose apology would go to the chat.
+    if (ctx.callbackQuery && isConfiguredChat(config, chatId)) await ctx.answerCbQuery().catch(() => {});
   };
 }
 

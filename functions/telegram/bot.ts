@@ -1,9 +1,11 @@
 import { type Context, Telegraf } from 'telegraf';
 import { message } from 'telegraf/filters';
 import type { UserFromGetMe } from 'telegraf/types';
+import { capArg } from '#core/format/command-views.js';
 import { messageOf } from '#shared/errors.js';
 import { allowList, threadOf } from './access.js';
 import { alertsCommands } from './commands/alerts.js';
+import { markCommandEntity } from './commands/command-entity.js';
 import { helpCommands } from './commands/help.js';
 import { muteCommands } from './commands/mute.js';
 import { positionsCommands } from './commands/positions.js';
@@ -22,8 +24,9 @@ export interface BotOptions {
 }
 
 /**
- * The bot: the allow-list first (strangers get nothing), then one composer per command family, then a
- * fallback that points at /help for an unknown command.
+ * The bot: the allow-list first (strangers get nothing), a command's entity where it came without one,
+ * then one composer per command family, then fallbacks: /help for an unknown command, a short answer for
+ * a button no composer reads.
  */
 export function createBot(opts: BotOptions): Telegraf<Context> {
   const bot = new Telegraf<Context>(opts.token, {
@@ -32,7 +35,7 @@ export function createBot(opts: BotOptions): Telegraf<Context> {
   });
   if (opts.botInfo) bot.botInfo = opts.botInfo;
   const { deps } = opts;
-  bot.use(allowList(deps.config));
+  bot.use(allowList(deps.config), markCommandEntity());
   bot.use(helpCommands(), positionsCommands(deps), alertsCommands(deps), statusCommands(deps), muteCommands(deps));
   bot.on(message('text'), async (ctx) => {
     const text = ctx.message.text;
@@ -44,11 +47,17 @@ export function createBot(opts: BotOptions): Telegraf<Context> {
     const addressed = text.split(/\s/, 1)[0]!.split('@')[1];
     // In a group, a command for another bot is none of our business.
     if (addressed && bot.botInfo && addressed.toLowerCase() !== bot.botInfo.username.toLowerCase()) return;
-    await ctx.reply(`Unknown command /${command}. Try /help.`, threadOf(ctx));
+    await ctx.reply(`Unknown command /${capArg(command ?? '')}. Try /help.`, threadOf(ctx));
   });
+  // Every button press is answered, or it spins until Telegram gives up: data no composer reads (a button
+  // of an older version, a removed one) lands here (https://core.telegram.org/bots/api#answercallbackquery).
+  bot.on('callback_query', (ctx) => ctx.answerCbQuery('That button is no longer in use.'));
   bot.catch(async (error, ctx) => {
     deps.log.error('update failed', { updateId: ctx.update.update_id, error: messageOf(error) });
-    await ctx.reply('Sorry, that failed. /status shows what the checks see.', threadOf(ctx)).catch(() => {});
+    const sorry = 'Sorry, that failed. /status shows what the checks see.';
+    // A button whose work failed still stops spinning; Telegram refuses a second answer to one already answered.
+    if (ctx.callbackQuery) await ctx.answerCbQuery(sorry).catch(() => {});
+    await ctx.reply(sorry, threadOf(ctx)).catch(() => {});
   });
   return bot;
 }

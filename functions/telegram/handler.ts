@@ -1,14 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context as LambdaContext, SQSEvent } from 'aws-lambda';
 import type { Context, Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { z } from 'zod';
-import { type Delivery, DeliverySchema } from '#contracts/queue-message.js';
-import { messageOf } from '#shared/errors.js';
 import type { Log } from '#shared/log.js';
 import { ParseError, parseJsonWith } from '#shared/parse.js';
 import type { OnceClaims } from '#store/state-store.js';
+import { createQueueHandler, type QueueHandlerDeps } from './queue-handler.js';
 
 /** Telegram's header carrying the webhook's secret token (https://core.telegram.org/bots/api#setwebhook). */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -39,9 +37,8 @@ export function secretMatches(given: string | undefined, expected: string): bool
   return timingSafeEqual(a, b);
 }
 
-export interface BotHandlerDeps {
+export interface BotHandlerDeps extends QueueHandlerDeps {
   bot: Telegraf<Context>;
-  deliver: (d: Delivery) => Promise<void>;
   store: OnceClaims;
   webhookSecret: string;
   now: () => number;
@@ -75,52 +72,10 @@ export function createWebhookHandler(deps: BotHandlerDeps) {
   };
 }
 
-/**
- * The alerts queue (FIFO, one message group per chat): one record, one delivery, in order. When a
- * chat's message fails, the chat's later messages in the batch are handed back unsent, so a "resolved"
- * can never overtake the alert it resolves; other chats go on. Only those records come back.
- */
-export function createQueueHandler(deps: BotHandlerDeps) {
-  const processor = new SqsFifoPartialProcessorAsync();
-  const deliverRecord = async (r: SQSRecord) => {
-    let delivery: Delivery;
-    try {
-      delivery = parseJsonWith(DeliverySchema, r.body, 'queue message');
-    } catch (error) {
-      deps.log.error('unreadable queue message', { error: messageOf(error) });
-      throw error;
-    }
-    try {
-      await deps.deliver(delivery);
-    } catch (error) {
-      deps.log.warn('delivery failed; the queue will offer it again', {
-        deliveryId: delivery.id,
-        error: messageOf(error),
-      });
-      throw error;
-    }
-  };
-  // Every line logged while a record is handled carries its message id.
-  const record = async (r: SQSRecord) => {
-    deps.log.appendKeys?.({ sqsMessageId: r.messageId });
-    try {
-      await deliverRecord(r);
-    } finally {
-      deps.log.removeKeys?.(['sqsMessageId']);
-    }
-  };
-  return (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, record, processor, {
-      ...(context ? { context } : {}),
-      skipGroupOnError: true,
-      throwOnFullBatchFailure: false,
-    });
-}
-
 /** One Lambda, two triggers: SQS records, or a Function URL request. */
 export function createBotHandler(deps: BotHandlerDeps) {
   const webhook = createWebhookHandler(deps);
   const queue = createQueueHandler(deps);
-  return async (event: SQSEvent | WebhookRequest, context?: LambdaContext) =>
+  return async (event: SQSEvent | WebhookRequest, context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>) =>
     'Records' in event ? queue(event, context) : webhook(event);
 }

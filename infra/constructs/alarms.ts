@@ -2,14 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { UNDELIVERABLE_EVENT } from '#contracts/chat-notice.js';
 
 export interface AlarmsProps {
   readonly check: IFunction;
   readonly bot: IFunction;
+  /** The bot's log group: its line for each alert a chat did not take becomes a metric. */
+  readonly botLogs: ILogGroup;
   readonly deadLetters: IQueue;
   readonly everyMinutes: number;
   /** An address subscribed to the topic (it confirms by mail). */
@@ -18,7 +22,8 @@ export interface AlarmsProps {
 
 /**
  * What tells an operator that liqwatch itself is in trouble: the check failing, the check not running
- * at all (silence must mean "all well"), the bot failing, and alerts stuck in the dead-letter queue.
+ * at all (silence must mean "all well"), the bot failing, alerts stuck in the dead-letter queue, and a
+ * chat that no longer takes alerts (the bot blocked or removed, the chat gone).
  */
 export class Alarms extends Construct {
   public readonly topic: Topic;
@@ -42,6 +47,14 @@ export class Alarms extends Construct {
         treatMissingData: missing,
       });
     const quiet = TreatMissingData.NOT_BREACHING;
+    // One count per alert lost to a chat that refuses messages (functions/telegram/chat-tracker.ts).
+    const undeliverable = new MetricFilter(this, 'UndeliverableAlertsFilter', {
+      logGroup: props.botLogs,
+      metricNamespace: 'liqwatch',
+      metricName: 'UndeliverableAlerts',
+      filterPattern: FilterPattern.stringValue('$.event', '=', UNDELIVERABLE_EVENT),
+      metricValue: '1',
+    });
     const alarms = [
       alarm('CheckErrors', 'The liqwatch check failed', props.check.metricErrors({ period }), false, quiet),
       // No invocation at all counts as a breach: silence must mean "all well", never "not running".
@@ -57,6 +70,13 @@ export class Alarms extends Construct {
         'DeadLetters',
         'Alerts could not be delivered to Telegram and wait in the dead-letter queue',
         props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        false,
+        quiet,
+      ),
+      alarm(
+        'ChatUnreachable',
+        'A chat no longer receives alerts: Telegram refuses them (bot blocked or removed, chat gone)',
+        undeliverable.metric({ statistic: 'Sum', period }),
         false,
         quiet,
       ),

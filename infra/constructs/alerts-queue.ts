@@ -3,10 +3,19 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BindableFunction } from './liqwatch-function.js';
 
+/**
+ * The queue's own redrive is a backstop only. SQS counts receives, and most receives of a message that
+ * waits are not failures: Telegram's flood control can ask for a wait of many minutes (the bot holds the
+ * message in flight that long, every time it asks), and a chat's later messages are held behind it. The
+ * bot counts real failures itself and moves a message to the dead-letter queue at the fifth
+ * (functions/telegram/queue-handler.ts); this count is only reached by a bot that cannot run at all.
+ */
+export const RECEIVE_BACKSTOP = 100;
+
 export interface AlertsQueueProps {
   /** The consumer's timeout; the visibility timeout is six times it, as Lambda recommends. */
   readonly consumerTimeout: Duration;
-  /** @default 5 receives before a message goes to the dead-letter queue */
+  /** @default RECEIVE_BACKSTOP (100) receives before SQS itself moves a message to the dead-letter queue */
   readonly maxReceiveCount?: number;
 }
 
@@ -33,7 +42,7 @@ export class AlertsQueue extends Construct {
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? RECEIVE_BACKSTOP },
     });
   }
 
@@ -41,5 +50,15 @@ export class AlertsQueue extends Construct {
   bindSender(fn: BindableFunction): void {
     this.queue.grantSendMessages(fn);
     fn.addEnvironment('ALERTS_QUEUE_URL', this.queue.queueUrl);
+  }
+
+  /**
+   * What the consumer does besides reading: hold a message in flight (ChangeMessageVisibility on the
+   * queue) and move one to the dead-letter queue (SendMessage there, named by `DEAD_LETTER_QUEUE_URL`).
+   */
+  bindRedriver(fn: BindableFunction): void {
+    this.queue.grant(fn, 'sqs:ChangeMessageVisibility');
+    this.deadLetterQueue.grantSendMessages(fn);
+    fn.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
   }
 }

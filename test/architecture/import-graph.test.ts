@@ -37,7 +37,7 @@ const LAYERS: LayerTable = {
   check:     { folders:  ['check', 'accounts', 'binance', 'config', 'contracts', 'core', 'shared', 'store'],
                packages: ['@aws-sdk/client-sqs', 'aws-lambda'] }, // aws-lambda: the handler's Context type
   telegram:  { folders:  ['telegram', 'accounts', 'binance', 'config', 'contracts', 'core', 'shared', 'store'],
-               packages: ['telegraf', '@aws-lambda-powertools/batch', '@aws-lambda-powertools/logger', 'node:crypto',
+               packages: ['telegraf', '@aws-lambda-powertools/logger', 'node:crypto',
                           'aws-lambda', 'zod'] },
   local:     { folders:  ['local', 'core', 'shared', 'contracts'],
                packages: ['ws', 'zod', 'node:http', 'node:net', 'node:crypto', 'telegraf'] },

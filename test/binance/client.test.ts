@@ -7,20 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BinanceClient, type BinanceClientOptions, type PositionRequest } from '#binance/client.js';
-import { IpBannedError, RateLimitError, SourceError } from '#binance/errors.js';
+import { BinanceClient, type PositionRequest } from '#binance/client.js';
+import { IpBannedError, RateLimitError } from '#binance/errors.js';
 import { Signer } from '#binance/sign.js';
 import { runCli } from '#builders/cli.js';
 import type { Position, SourceId } from '#core/position.js';
-import { type ExchangeSimulator, type SimAccount, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import {
   ALL_SOURCES,
+  account,
   asymmetricKeys,
   book,
   CM_HEDGE,
   CM_ONE_WAY,
   COIN_SOURCES,
   eventually,
+  FAST,
+  failureOf,
   hmacKeys,
   isCoinSource,
   leg,
@@ -30,36 +33,11 @@ import {
   UM_HEDGE,
   UM_ONE_WAY,
   UM_SOURCES,
+  withClient,
 } from './scenario.js';
-
-/** Short timeouts and backoff so every failure path runs in milliseconds. */
-const FAST: BinanceClientOptions = { timeoutMs: 1_000, backoffMs: 5, keepAliveTimeoutMs: 1_000 };
-
-async function withClient<T>(opts: BinanceClientOptions, run: (client: BinanceClient) => Promise<T>): Promise<T> {
-  const client = new BinanceClient(opts);
-  try {
-    return await run(client);
-  } finally {
-    await client.close();
-  }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SourceError) return error;
-    throw new Error(`expected a SourceError, got ${String(error)}`);
-  }
-  throw new Error('expected the call to fail');
-}
 
 const oneWay = hmacKeys('oneway');
 const hedge = hmacKeys('hedge');
-
-function account(name: string, keys: { sim: Partial<SimAccount> }, extra: Partial<SimAccount> = {}): SimAccount {
-  return { name, apiKey: '', positions: {}, ...keys.sim, ...extra } as SimAccount;
-}
 
 describe('reading every source', () => {
   let sim: ExchangeSimulator;

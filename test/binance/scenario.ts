@@ -1,8 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { PositionRequest } from '#binance/client.js';
+import { BinanceClient, type BinanceClientOptions, type PositionRequest } from '#binance/client.js';
+import { SourceError } from '#binance/errors.js';
 import { Signer } from '#binance/sign.js';
 import { SOURCE_IDS, type SourceId } from '#core/position.js';
-import type { ExchangeSimulator, SimAccount, SimPosition } from '#local/exchange-simulator/index.js';
+import {
+  type ExchangeSimulator,
+  type ExchangeSimulatorOptions,
+  type SimAccount,
+  type SimPosition,
+  startExchangeSimulator,
+} from '#local/exchange-simulator/index.js';
 
 /*
  * Accounts and legs shared by the exchange-client and CLI tests. The keys are made up for the tests;
@@ -157,4 +164,53 @@ export async function eventually(check: () => boolean, ms = 2_000, what = 'condi
     if (Date.now() > until) throw new Error(`${what} did not hold within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Short timeouts and backoff so every failure path runs in milliseconds. */
+export const FAST: BinanceClientOptions = { timeoutMs: 1_000, backoffMs: 5, keepAliveTimeoutMs: 1_000 };
+
+/** Runs `run` with a new client, closed afterwards whatever happens. */
+export async function withClient<T>(
+  opts: BinanceClientOptions,
+  run: (client: BinanceClient) => Promise<T>,
+): Promise<T> {
+  const client = new BinanceClient(opts);
+  try {
+    return await run(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The `SourceError` a call fails with; anything else fails the test. */
+export async function failureOf(promise: Promise<unknown>): Promise<SourceError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SourceError) return error;
+    throw new Error(`expected a SourceError, got ${String(error)}`);
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A simulator account with the keys' public half. */
+export function account(name: string, keys: { sim: Partial<SimAccount> }, extra: Partial<SimAccount> = {}): SimAccount {
+  return { name, apiKey: '', positions: {}, ...keys.sim, ...extra } as SimAccount;
+}
+
+/** A simulator with one HMAC account holding the one-way books, and that account's request for a source. */
+export interface SoloAccount {
+  sim: ExchangeSimulator;
+  keys: TestKeys;
+  request(source: SourceId): PositionRequest;
+}
+
+/** Starts a `SoloAccount`; close its `sim` when done. */
+export async function soloAccount(name: string, opts: Partial<ExchangeSimulatorOptions> = {}): Promise<SoloAccount> {
+  const keys = hmacKeys(name);
+  const sim = await startExchangeSimulator({
+    ...opts,
+    accounts: [account(name, keys, { positions: book(UM_ONE_WAY, CM_ONE_WAY) })],
+  });
+  return { sim, keys, request: (source: SourceId) => requestFor(sim, name, source, signerOf(keys, name)) };
 }

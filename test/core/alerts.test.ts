@@ -3,7 +3,7 @@ import { atDistance, buildPosition } from '#builders/position.js';
 import { type AccountState, advanceAccount, type ChatRoute, type SourceOutcome } from '#core/alerts.js';
 import type { Mute } from '#core/mutes.js';
 import type { Position } from '#core/position.js';
-import { resolveRuleSettings } from '#core/rules/settings.js';
+import { type RuleSettings, resolveRuleSettings } from '#core/rules/settings.js';
 
 const settings = resolveRuleSettings();
 const MIN = 60_000;
@@ -13,7 +13,14 @@ const chat: ChatRoute = { id: 42 };
 /** Runs cycles one minute apart and returns what the chat was told in each, as `kind:severity:rule`. */
 function run(
   cycles: (readonly Position[] | SourceOutcome[] | null)[],
-  opts: { mutes?: Mute[]; chats?: ChatRoute[]; start?: number; prev?: AccountState | null; stepMs?: number } = {},
+  opts: {
+    mutes?: Mute[];
+    chats?: ChatRoute[];
+    start?: number;
+    prev?: AccountState | null;
+    stepMs?: number;
+    settings?: RuleSettings;
+  } = {},
 ) {
   let prev = opts.prev ?? null;
   const told: string[][] = [];
@@ -35,7 +42,7 @@ function run(
       account: 'main',
       prev,
       outcomes,
-      settings,
+      settings: opts.settings ?? settings,
       nowMs: (opts.start ?? T0) + i * (opts.stepMs ?? MIN),
       mutes: opts.mutes ?? [],
       chats: opts.chats ?? [chat],
@@ -144,6 +151,69 @@ describe('alert lifecycle', () => {
     const cycle = [refused('usdm'), refused('coinm')];
     const { told } = run([cycle, cycle, cycle, cycle]);
     expect(told).toEqual([['firing:critical:keys-refused'], [], [], []]);
+  });
+
+  it('a key refused on one source does not hide another source’s outage', () => {
+    // Prepare: usdm's key is refused; coinm answers 503 (a real outage, not the key) every cycle.
+    const cycle: SourceOutcome[] = [
+      {
+        source: 'usdm',
+        ok: false,
+        error: { kind: 'exchange', message: '-2015 Invalid API-key', exchangeCode: -2015, keysRefused: true },
+      },
+      {
+        source: 'coinm',
+        ok: false,
+        error: { kind: 'http', message: 'HTTP 503 Service Unavailable', exchangeCode: null, keysRefused: false },
+      },
+    ];
+    // Act
+    const { told, state } = run([cycle, cycle, cycle, cycle]);
+    // Assess: one keys-refused at once, coinm's source-down on its third failure, nothing twice.
+    expect(told).toEqual([['firing:critical:keys-refused'], [], ['firing:warning:source-down'], []]);
+    expect(Object.keys(state!.alerts).sort()).toEqual(['main|*|*|*|keys-refused', 'main|coinm|*|*|source-down']);
+  });
+
+  it('a source that was down and now refuses the key is not said to answer again', () => {
+    // Prepare: three timeouts put usdm down; then the exchange refuses its key.
+    const { state } = run([null, null, null]);
+    const refused: SourceOutcome = {
+      source: 'usdm',
+      ok: false,
+      error: { kind: 'exchange', message: '-2015 Invalid API-key', exchangeCode: -2015, keysRefused: true },
+    };
+    // Act
+    const result = advanceAccount({
+      account: 'main',
+      prev: state,
+      outcomes: [refused],
+      settings,
+      nowMs: T0 + 3 * MIN,
+      mutes: [],
+      chats: [chat],
+    });
+    // Assess: keys-refused takes over; the end of source-down says the source still fails.
+    const news = result.deliveries[0]!.notifications;
+    expect(news.map((n) => `${n.kind}:${n.alert.rule}`)).toEqual(['firing:keys-refused', 'resolved:source-down']);
+    expect(news[1]!.alert.message).toBe('usdm still fails: its key is refused (see that alert)');
+  });
+
+  it('keys-refused has its own switch: source-down off still reports refused keys', () => {
+    const refused: SourceOutcome[] = [
+      {
+        source: 'usdm',
+        ok: false,
+        error: { kind: 'exchange', message: '-2015 Invalid API-key', exchangeCode: -2015, keysRefused: true },
+      },
+    ];
+    const noSourceDown = resolveRuleSettings({ sourceDown: { enabled: false } });
+    expect(run([refused, refused], { settings: noSourceDown }).told).toEqual([['firing:critical:keys-refused'], []]);
+    const noKeysRefused = resolveRuleSettings({ keysRefused: { enabled: false } });
+    expect(run([refused, refused, refused], { settings: noKeysRefused }).told).toEqual([
+      [],
+      [],
+      ['firing:warning:source-down'],
+    ]);
   });
 
   it('a source taken out of the config is forgotten: its alerts neither fire on nor resolve', () => {

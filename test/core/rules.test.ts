@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { atDistance, buildPosition } from '#builders/position.js';
+import { renderRules } from '#core/format/command-views.js';
+import { liqDistancePct } from '#core/position.js';
 import { evaluateLeverageCap } from '#core/rules/leverage-cap.js';
 import { evaluateLiqDistance, tierFor } from '#core/rules/liq-distance.js';
 import { evaluateNewHedgeLeg, legBook } from '#core/rules/new-hedge-leg.js';
 import { evaluateNotionalCap } from '#core/rules/notional-cap.js';
-import { resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';
+import { type RulesInput, resolveRuleSettings, ruleSettingsProblems } from '#core/rules/settings.js';
 import { evaluateSourceDown } from '#core/rules/source-down.js';
 
 const defaults = resolveRuleSettings();
@@ -71,6 +73,52 @@ describe('liq-distance', () => {
     expect(tierFor(distance, { warningPct: 15, criticalPct: 7.5 }, 1, before)).toBe(expected);
   });
 
+  // Prices as the exchange writes them: the distance is computed in binary floating point, where
+  // (1 - 0.85) / 1 * 100 is 15.000000000000002. A distance exactly at a threshold is in that tier.
+  it.each([
+    // mark, liquidation, side, amount, expected (defaults: warning 15, critical 7.5)
+    [1, 0.85, 'BOTH', 1, 'warning'],
+    [1, 0.8499, 'BOTH', 1, null],
+    [1, 0.8501, 'BOTH', 1, 'warning'],
+    [0.06, 0.051, 'LONG', 1, 'warning'],
+    [0.07, 0.0595, 'BOTH', 1, 'warning'],
+    [100, 92.5, 'LONG', 1, 'critical'],
+    [100, 92.49, 'LONG', 1, 'warning'],
+    [100, 92.51, 'LONG', 1, 'critical'],
+    [0.04, 0.037, 'BOTH', 1, 'critical'],
+    [0.05, 0.04625, 'LONG', 1, 'critical'],
+    [100, 115, 'SHORT', -1, 'warning'],
+    [100, 115.01, 'SHORT', -1, null],
+    [100, 114.99, 'SHORT', -1, 'warning'],
+    [0.03, 0.0345, 'SHORT', -1, 'warning'],
+    [100, 107.5, 'BOTH', -1, 'critical'],
+    [100, 107.51, 'BOTH', -1, 'warning'],
+    [0.03, 0.03225, 'BOTH', -1, 'critical'],
+    [0.06, 0.0645, 'SHORT', -1, 'critical'],
+  ] as const)('mark %s, liquidation %s on a %s leg of %s → %s', (markPrice, liquidationPrice, side, amt, expected) => {
+    const p = buildPosition({ markPrice, liquidationPrice, positionSide: side, positionAmt: amt });
+    const [finding] = evaluateLiqDistance([p], {}, defaults);
+    expect(finding?.severity ?? null).toBe(expected);
+  });
+
+  it('the distance of a leg exactly at a threshold reads as that threshold', () => {
+    expect(liqDistancePct(buildPosition({ markPrice: 1, liquidationPrice: 0.85 }))).toBe(15);
+    expect(liqDistancePct(buildPosition({ markPrice: 0.04, liquidationPrice: 0.037 }))).toBe(7.5);
+    expect(liqDistancePct(buildPosition({ markPrice: 0.03, liquidationPrice: 0.0345, positionAmt: -1 }))).toBe(15);
+  });
+
+  it.each([
+    // distance, critical, margin, before, expected: the hold ends exactly one margin above the line
+    [2.2, 1.9, 0.3, 'critical', 'critical'],
+    [1.8, 1.2, 0.6, 'critical', 'critical'],
+    [1.81, 1.2, 0.6, 'critical', 'warning'],
+  ] as const)(
+    'hysteresis: distance %s over a critical line of %s + %s, after %s → %s',
+    (d, criticalPct, margin, before, expected) => {
+      expect(tierFor(d, { warningPct: 5, criticalPct }, margin, before)).toBe(expected);
+    },
+  );
+
   it('a critical threshold at or above the warning one is a config problem', () => {
     expect(ruleSettingsProblems(resolveRuleSettings({ liqDistance: { criticalPct: 20 } }))[0]?.message).toMatch(
       /criticalPct \(20\) must be below warningPct \(15\)/,
@@ -107,6 +155,12 @@ describe('notional-cap', () => {
     const prev = { 'main|usdm|BTCUSDT|BOTH|notional-cap': { alert: f!, since: 0, told: {} } };
     expect(evaluateNotionalCap([at(885_000)], prev, defaults)).toHaveLength(1);
     expect(evaluateNotionalCap([at(870_000)], prev, defaults)).toEqual([]);
+  });
+
+  it('a notional exactly at the threshold fires, although 57 / 100 * 100 is 56.99999999999999 in floating point', () => {
+    const s = resolveRuleSettings({ notionalCap: { warningPct: 57 } });
+    const [f] = evaluateNotionalCap([buildPosition({ notional: 57, maxNotionalValue: 100 })], {}, s);
+    expect(f).toMatchObject({ value: 57, threshold: 57 });
   });
 
   it('a source without maxNotionalValue is not judged', () => {
@@ -165,7 +219,56 @@ describe('source-down and keys-refused', () => {
       { usdm: failing(5, true), coinm: failing(5, true), 'pm-um': failing(4) },
       defaults,
     );
-    expect(findings).toHaveLength(1);
+    expect(findings.map((f) => `${f.rule}:${f.source}`)).toEqual(['keys-refused:null', 'source-down:pm-um']);
     expect(findings[0]).toMatchObject({ rule: 'keys-refused', severity: 'critical', source: null, value: -2015 });
+    expect(findings[0]?.message).toContain('usdm, coinm');
+  });
+
+  it.each<{ case: string; rules: RulesInput; found: string[] }>([
+    {
+      case: 'refused keys hide source-down only for the sources they refused',
+      rules: {},
+      found: ['keys-refused:null', 'source-down:coinm'],
+    },
+    {
+      case: 'source-down switched off still reports refused keys',
+      rules: { sourceDown: { enabled: false } },
+      found: ['keys-refused:null'],
+    },
+    {
+      // A trader who switches keys-refused off has not asked to stop watching: the refused source
+      // fails like any other and is reported as down after the usual count.
+      case: 'keys-refused switched off: the refused source is down like any failing source',
+      rules: { keysRefused: { enabled: false } },
+      found: ['source-down:usdm', 'source-down:coinm'],
+    },
+    {
+      case: 'both switched off: nothing',
+      rules: { keysRefused: { enabled: false }, sourceDown: { enabled: false } },
+      found: [],
+    },
+  ])('$case', ({ rules, found }) => {
+    const health = { usdm: failing(3, true), coinm: failing(3) };
+    const findings = evaluateSourceDown('main', health, resolveRuleSettings(rules));
+    expect(findings.map((f) => `${f.rule}:${f.source}`)).toEqual(found);
+  });
+
+  it('/rules shows each switch, per account', () => {
+    const text = renderRules([
+      { account: 'main', settings: defaults },
+      { account: 'pm', settings: resolveRuleSettings({ keysRefused: { enabled: false } }) },
+    ]);
+    expect(text.match(/^(Source down|Keys refused): .*$/gm)).toEqual([
+      'Source down: after 3 failed checks',
+      'Keys refused: on',
+      'Source down: after 3 failed checks',
+      'Keys refused: off',
+    ]);
+  });
+
+  it('a refused key fires at once; a refused source is down only after the usual count', () => {
+    const off = resolveRuleSettings({ keysRefused: { enabled: false } });
+    expect(evaluateSourceDown('main', { usdm: failing(1, true) }, defaults)[0]?.rule).toBe('keys-refused');
+    expect(evaluateSourceDown('main', { usdm: failing(2, true) }, off)).toEqual([]);
   });
 });

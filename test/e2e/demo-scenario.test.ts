@@ -116,7 +116,7 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
     const phone = tg.messagesTo(CHAT).map((m) => htmlToTerminal(m.text, false));
     expect(phone).toEqual([
       '🟠 WARNING · demo usdm\nBTCUSDT LONG is 11.93% from liquidation (mark 54500, liquidation 48000)',
-      '🟠 WARNING · demo usdm-ws\nNew hedge leg: ETHUSDT SHORT -2 opened while the LONG leg is open',
+      '🟠 WARNING · demo usdm\nNew hedge leg: ETHUSDT SHORT -2 opened while the LONG leg is open',
       '🔴 CRITICAL · escalated · demo usdm\nBTCUSDT LONG is 5.88% from liquidation (mark 51000, liquidation 48000)',
       '🟠 WARNING · demo coinm\nBTCUSD_PERP LONG leverage 25x is above the cap of 20x',
       '✅ RESOLVED · demo usdm\nBTCUSDT LONG is back to 17.24% from liquidation (mark 58000) (fired 5 min ago)',

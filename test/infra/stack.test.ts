@@ -8,10 +8,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '#config/load.js';
+import { UNDELIVERABLE_EVENT } from '#contracts/chat-notice.js';
 import { startFakeSecretsManager } from '#fakes/secrets-manager/index.js';
 import { startFakeSqs } from '#fakes/sqs/index.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
+import { RECEIVE_BACKSTOP } from '../../infra/constructs/alerts-queue.js';
 import { STATE_TABLE_LOGICAL_ID } from '../../infra/constructs/state-table.js';
 import { deployProblems } from '../../infra/deploy-config.js';
 import { LiqwatchStack } from '../../infra/liqwatch-stack.js';
@@ -120,13 +122,14 @@ describe('the stack', () => {
     });
   });
 
-  it('queues alerts on an encrypted FIFO queue with a dead-letter queue after 5 receives', () => {
+  it('queues alerts on an encrypted FIFO queue whose own redrive is only a backstop (the bot counts failures)', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 180,
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: RECEIVE_BACKSTOP },
     });
+    expect(RECEIVE_BACKSTOP).toBeGreaterThanOrEqual(100);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -144,6 +147,33 @@ describe('the stack', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
   });
 
+  it('lets the bot hold messages on the queue, queue its notices and move messages to the dead-letter queue', () => {
+    // Prepare: the two queues and the bot's role, by what the template says of them.
+    const queues = template.findResources('AWS::SQS::Queue');
+    const [main, props] = Object.entries(queues).find(([, q]) => q.Properties.RedrivePolicy)!;
+    const deadLetters = props.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+    const fns = template.findResources('AWS::Lambda::Function');
+    const bot = Object.values(fns).find((f) => /sends alerts to Telegram/.test(f.Properties.Description))!;
+    const role = bot.Properties.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const allowed = (action: string, queue: string) =>
+      statements.some(
+        (st) =>
+          [st.Action].flat().includes(action) &&
+          JSON.stringify([st.Resource].flat()) === JSON.stringify([{ 'Fn::GetAtt': [queue, 'Arn'] }]),
+      );
+    // Assess
+    expect(allowed('sqs:ChangeMessageVisibility', main)).toBe(true);
+    expect(allowed('sqs:SendMessage', main)).toBe(true);
+    expect(allowed('sqs:SendMessage', deadLetters)).toBe(true);
+    expect(bot.Properties.Environment.Variables).toMatchObject({
+      ALERTS_QUEUE_URL: { Ref: main },
+      DEAD_LETTER_QUEUE_URL: { Ref: deadLetters },
+    });
+  });
+
   it('grants GetSecretValue on exactly the configured account secrets and the stack-owned Telegram secret', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain(':secret:liqwatch/main-??????');
@@ -155,9 +185,10 @@ describe('the stack', () => {
     for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
   });
 
-  it('alarms on check errors, a check that stopped running, bot errors and dead letters, to an SNS topic', () => {
+  it('alarms on check errors, a check that stopped running, bot errors, dead letters and lost chats, to an SNS topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.AlarmDescription).sort()).toEqual([
+      'A chat no longer receives alerts: Telegram refuses them (bot blocked or removed, chat gone)',
       'Alerts could not be delivered to Telegram and wait in the dead-letter queue',
       'The liqwatch bot failed',
       'The liqwatch check failed',
@@ -167,6 +198,17 @@ describe('the stack', () => {
     expect(stopped).toMatchObject({ ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
+    // Each alert a chat did not take is a log line of the bot; the filter makes it the alarm's metric.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: `{ $.event = "${UNDELIVERABLE_EVENT}" }`,
+      MetricTransformations: [{ MetricNamespace: 'liqwatch', MetricName: 'UndeliverableAlerts', MetricValue: '1' }],
+    });
+    expect(alarms.find((a) => a.MetricName === 'UndeliverableAlerts')).toMatchObject({
+      Namespace: 'liqwatch',
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
   });
 
   it('registers the webhook at deploy through a custom resource, and sets log retention everywhere', () => {

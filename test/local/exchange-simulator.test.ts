@@ -588,6 +588,49 @@ describe('faults', () => {
     expect((await signedGet(PATHS.usdm)).status).toBe(200);
   });
 
+  it('keyRevoked: 401 with the -2015 body', async () => {
+    sim.injectFault({ source: 'usdm', account: 'main' }, { kind: 'keyRevoked' });
+    const res = await signedGet(PATHS.usdm);
+    expect(res.status).toBe(401);
+    expect(res.json()).toMatchObject({ code: -2015 });
+    expect(sim.requests.at(-1)).toMatchObject({ status: 401, code: -2015, fault: 'keyRevoked' });
+  });
+
+  it('largeBody: a 200 of valid JSON rows of about that size, sent whole to a reader that reads it', async () => {
+    sim.injectFault({ source: 'usdm', account: 'main' }, { kind: 'largeBody', bytes: 300_000 });
+    const res = await signedGet(PATHS.usdm);
+    expect(res.status).toBe(200);
+    expect(res.text.length).toBeGreaterThanOrEqual(300_000);
+    expect(res.text.length).toBeLessThan(302_000);
+    const rows = res.json() as Row[];
+    expect(rows.length).toBeGreaterThan(100);
+    expect(new Set(rows.map((r) => r.symbol))).toEqual(new Set(['BTCUSDT', 'ETHUSDT']));
+    await waitFor(() => sim.requests.at(-1)?.body !== undefined);
+    expect(sim.requests.at(-1)).toMatchObject({ fault: 'largeBody', body: { bytes: res.text.length, complete: true } });
+  });
+
+  it('largeBody: stops sending when the reader goes away', async () => {
+    const bytes = 256 * 1024 * 1024;
+    sim.injectFault({ source: 'usdm', account: 'main' }, { kind: 'largeBody', bytes });
+    const res = await request(`${sim.url}${PATHS.usdm}`, {
+      dispatcher: agent,
+      headers: { 'X-MBX-APIKEY': 'mainKey0001' },
+    });
+    let read = 0;
+    for await (const chunk of res.body) {
+      read += (chunk as Buffer).length;
+      if (read > 1024 * 1024) break; // leaving the loop destroys the body and its socket
+    }
+    await waitFor(() => sim.requests.at(-1)?.body !== undefined);
+    const sent = sim.requests.at(-1)?.body;
+    expect(sent?.complete).toBe(false);
+    expect(sent?.bytes).toBeLessThan(bytes / 8);
+  });
+
+  it('largeBody: bytes must be a positive whole number', () => {
+    expect(() => sim.injectFault({ source: 'usdm' }, { kind: 'largeBody', bytes: 0 })).toThrow(/positive whole number/);
+  });
+
   it('delay: extra latency on top of the base latency', async () => {
     sim.setLatency(40);
     sim.injectFault({ source: 'coinm' }, { kind: 'delay', ms: 120 });
@@ -759,6 +802,36 @@ describe('WebSocket API account.position', () => {
     sim.injectFault({ source: 'usdm-ws' }, { kind: 'hang' });
     await expect(wsSend(ws, positionFrame(sim, 'f4'), 150)).rejects.toThrow('no reply');
     expect((await wsCall(ws, positionFrame(sim, 'f5'))).id).toBe('f5');
+  });
+
+  it('fault keyRevoked: a -2015 error with "id": null', async () => {
+    sim.injectFault({ source: 'usdm-ws' }, { kind: 'keyRevoked' });
+    const reply = await wsCall(ws, positionFrame(sim, 'k1'));
+    expect(reply).toMatchObject({ id: null, status: 401, error: { code: -2015 } });
+    expect((await wsCall(ws, positionFrame(sim, 'k2'))).id).toBe('k2');
+  });
+
+  it('fault largeBody: one message of rows, in fragments, stopped when the client goes away', async () => {
+    sim.injectFault({ source: 'usdm-ws' }, { kind: 'largeBody', bytes: 300_000 });
+    const reply = await wsCall(ws, positionFrame(sim, 'b1'));
+    expect(reply).toMatchObject({ id: 'b1', status: 200 });
+    expect((reply.result as Row[]).length).toBeGreaterThan(100);
+    await waitFor(() => sim.requests.at(-1)?.body !== undefined);
+    expect(sim.requests.at(-1)?.body?.complete).toBe(true);
+
+    // A client that refuses messages over 1 MiB closes the connection part way through.
+    const bytes = 256 * 1024 * 1024;
+    const capped = new Agent({ webSocket: { maxPayloadSize: 1024 * 1024 } });
+    const own = new WebSocket(sim.wsUrl, { dispatcher: capped });
+    await new Promise((resolve) => own.addEventListener('open', resolve, { once: true }));
+    const closed = new Promise((resolve) => own.addEventListener('close', resolve, { once: true }));
+    sim.injectFault({ source: 'usdm-ws' }, { kind: 'largeBody', bytes });
+    own.send(JSON.stringify(positionFrame(sim, 'b2')));
+    await closed;
+    await capped.close();
+    await waitFor(() => sim.requests.at(-1)?.body !== undefined);
+    expect(sim.requests.at(-1)?.body?.complete).toBe(false);
+    expect(sim.requests.at(-1)?.body?.bytes).toBeLessThan(bytes / 8);
   });
 
   it('latency delays the reply', async () => {

@@ -4,7 +4,9 @@ import { telegramUpdate } from '#builders/telegram.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import type { AlertDelivery, Delivery } from '#contracts/queue-message.js';
+import type { Mute } from '#core/mutes.js';
 import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { parseTelegramHtml } from '#local/telegram-bot-api/html.js';
 import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
 import type { Log } from '#shared/log.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
@@ -115,6 +117,8 @@ beforeEach(async () => {
   deps = await assembleBot({ ...botParts(tableName), config });
   handler = createBotHandler(deps);
   tg.messages.length = 0;
+  // A test that changed the book and failed before putting it back leaves the next one the usual book.
+  sim.setPositions('main', 'usdm', BOOK);
 });
 
 /** An update through the webhook, as Telegram delivers it. */
@@ -253,7 +257,9 @@ describe('answers that are long or hold strange characters', () => {
     await post(telegramUpdate.command('/positions', { id: PRIVATE }));
     const parts = tg.messagesTo(PRIVATE);
     expect(parts.length).toBeGreaterThan(1);
-    for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(4096);
+    // Telegram's limit counts the text left once the HTML is parsed (https://core.telegram.org/bots/api#sendmessage).
+    for (const p of parts)
+      expect(parseTelegramHtml(p.text)).toSatisfy((v: { text?: string }) => (v.text?.length ?? Infinity) <= 4096);
     expect(parts.map((p) => p.text).join('')).toContain('A&lt;B&amp;C');
     expect(
       parts
@@ -360,5 +366,171 @@ describe('delivery of alerts from the queue', () => {
     await post(telegramUpdate.command('/status', { id: PRIVATE }));
     const everything = JSON.stringify({ logged, messages: tg.messages, calls: tg.calls });
     for (const secret of [TOKEN, WEBHOOK_SECRET, API_SECRET]) expect(everything).not.toContain(secret);
+  });
+});
+
+/** 2025-03-14 14:00 UTC, 23:00 in Tokyo: the clock of the bots built below. */
+const T = Date.UTC(2025, 2, 14, 14, 0);
+const HOUR = 3_600_000;
+
+/** A bot on this test's table with its own clock and, if given, its own telegram settings. */
+async function botAt(nowMs: number, telegram: Record<string, unknown> = {}) {
+  const config = parseConfig({ ...CONFIG, telegram: { ...CONFIG.telegram, ...telegram } }, 'test');
+  const own = await assembleBot({ ...botParts(), config, now: () => nowMs });
+  const send = (update: unknown) =>
+    createBotHandler(own)({ headers: { [SECRET_HEADER]: WEBHOOK_SECRET }, body: JSON.stringify(update) });
+  return { ...own, send };
+}
+
+const answersTo = (update: { callback_query?: { id: string } }) =>
+  tg.calls.filter(
+    (c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === update.callback_query?.id,
+  );
+
+describe('every button press is answered', () => {
+  it.each([
+    ['data liqwatch never wrote', 'nonsense'],
+    ['a mute button of an older format', 'mute:forever:abc'],
+    ['empty-looking data', ' '],
+  ])('%s stops spinning with a short answer', async (_, data) => {
+    const update = telegramUpdate.callback(data, { id: PRIVATE }, 1) as { callback_query?: { id: string } };
+    await post(update);
+    expect(answersTo(update)).toMatchObject([{ params: { text: 'That button is no longer in use.' } }]);
+    expect(tg.messages).toEqual([]);
+  });
+
+  it('a group member not on the list gets an empty answer (no text, nothing in the chat); a stranger gets nothing', async () => {
+    const member = telegramUpdate.callback('pos:', { id: GROUP }, 1, 'x', { id: STRANGER }) as {
+      callback_query?: { id: string };
+    };
+    const stranger = telegramUpdate.callback('pos:', { id: STRANGER }, 1) as { callback_query?: { id: string } };
+    await post(member);
+    await post(stranger);
+    expect(answersTo(member)).toHaveLength(1);
+    expect(answersTo(member)[0]!.params.text).toBeUndefined();
+    expect(answersTo(stranger)).toEqual([]);
+    expect(tg.messages).toEqual([]);
+  });
+
+  it('a button whose work fails is still answered, and says so', async () => {
+    // Prepare: the bot's own table is missing, so reading the alerts fails; updates are claimed on a good one.
+    const broken = await assembleBot({ ...botParts('no-such-table'), config: parseConfig(CONFIG, 'test') });
+    const update = telegramUpdate.callback('mute:1h:abcdef12', { id: PRIVATE }, 1) as {
+      callback_query?: { id: string };
+    };
+    // Act
+    await createBotHandler({ ...broken, store: deps.store })({
+      headers: { [SECRET_HEADER]: WEBHOOK_SECRET },
+      body: JSON.stringify(update),
+    });
+    // Assess
+    expect(answersTo(update)).toMatchObject([{ params: { text: expect.stringContaining('Sorry, that failed') } }]);
+  });
+});
+
+describe('answers to a wrong or unknown argument', () => {
+  it('/mute of an unknown symbol or account says so, suggests the nearest name and mutes nothing', async () => {
+    const bot = await botAt(T);
+    await bot.send(telegramUpdate.command('/mute BTCUSD 1h', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toMatch(/"BTCUSD" is unknown.*Did you mean BTCUSDT\?/s);
+    await bot.send(telegramUpdate.command('/mute mian 1h', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toMatch(/"mian" is unknown.*Did you mean main\?/s);
+    expect(await bot.store.listMutes(T)).toEqual([]);
+    await bot.send(telegramUpdate.command('/mute ETHUSDT 1h', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('Muted ETHUSDT for 1h');
+  });
+
+  it('/mute for longer than 30 days names the limit', async () => {
+    const bot = await botAt(T);
+    await bot.send(telegramUpdate.command('/mute BTCUSDT 45d', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toMatch(/"45d" is longer than the limit of 30 days/);
+    expect(await bot.store.listMutes(T)).toEqual([]);
+  });
+
+  it('/positions of a symbol with no open position says nothing matched, and suggests one', async () => {
+    await post(telegramUpdate.command('/positions nosuch', { id: PRIVATE }));
+    await post(telegramUpdate.command('/positions BTCUSD', { id: PRIVATE }));
+    const [nosuch, btcusd] = textsTo(PRIVATE);
+    expect(nosuch).toContain('Nothing matched "NOSUCH"');
+    expect(nosuch).not.toMatch(/0 open positions/);
+    expect(btcusd).toMatch(/Nothing matched "BTCUSD".*Did you mean <b>BTCUSDT<\/b>\?/s);
+  });
+
+  it.each([
+    ['/mute', `/mute ${'Z'.repeat(3_000)} 1h`],
+    ['/mute', `/mute BTCUSDT ${'9'.repeat(3_000)}x`],
+    ['/unmute', `/unmute ${'<b>'.repeat(1_000)}`],
+    ['/positions', `/positions ${'<b>&'.repeat(1_000)}`],
+    ['an unknown command', `/${'x'.repeat(3_000)}`],
+  ])('%s never echoes a long argument back whole', async (_, command) => {
+    await post(telegramUpdate.command(command, { id: PRIVATE }));
+    const [reply] = textsTo(PRIVATE);
+    expect(reply).toBeDefined();
+    expect(reply).not.toContain('Sorry, that failed');
+    expect(reply!.length).toBeLessThan(400);
+    expect(reply).toContain('…');
+  });
+});
+
+describe('/alerts and /unmute speak of this chat', () => {
+  const mute = (over: Partial<Mute>): Mute => ({
+    id: `m-${Math.random()}`,
+    scope: 'symbol',
+    target: 'BTCUSDT',
+    until: T + HOUR,
+    chatId: PRIVATE,
+    createdAt: T,
+    ...over,
+  });
+
+  it("/alerts lists this chat's mutes and those of every chat, not another chat's; a later day is dated", async () => {
+    // Prepare
+    const bot = await botAt(T);
+    await bot.store.putMute(mute({ target: 'BTCUSDT' }));
+    await bot.store.putMute(mute({ target: 'ETHUSDT', chatId: GROUP }));
+    await bot.store.putMute(mute({ scope: 'account', target: 'main', chatId: null, until: T + 3 * 24 * HOUR }));
+    // Act
+    await bot.send(telegramUpdate.command('/alerts', { id: PRIVATE }));
+    // Assess
+    const text = textsTo(PRIVATE).join('\n');
+    expect(text).toContain('🔇 BTCUSDT until 15:00 UTC');
+    expect(text).toContain('🔇 main until 17 Mar 14:00 UTC');
+    expect(text).not.toContain('ETHUSDT');
+  });
+
+  it("/alerts gives a mute's end in the chat's time zone when its quiet hours name one", async () => {
+    const bot = await botAt(T, {
+      chats: [{ id: GROUP, userIds: [TRADER], quietHours: { from: '23:30', to: '07:00', timeZone: 'Asia/Tokyo' } }],
+    });
+    await bot.store.putMute(mute({ chatId: GROUP, until: T + 2 * HOUR }));
+    await bot.send(telegramUpdate.command('/alerts', { id: GROUP }, { id: TRADER }));
+    expect(textsTo(GROUP).join('\n')).toContain('🔇 BTCUSDT until 15 Mar 01:00 Asia/Tokyo');
+  });
+
+  it('/unmute SYMBOL also lifts a mute until resolved of an alert on that symbol', async () => {
+    const bot = await botAt(T);
+    await bot.store.putMute(mute({ scope: 'alert', target: 'main|usdm|BTCUSDT|BOTH|liq-distance', until: null }));
+    await bot.store.putMute(mute({ scope: 'alert', target: 'main|usdm|ETHUSDT|BOTH|liq-distance', until: null }));
+    await bot.send(telegramUpdate.command('/unmute BTCUSDT', { id: PRIVATE }));
+    expect(textsTo(PRIVATE).at(-1)).toContain('Lifted 1 mute');
+    expect(await bot.store.listMutes(T)).toMatchObject([{ target: 'main|usdm|ETHUSDT|BOTH|liq-distance' }]);
+  });
+});
+
+describe('a command without entities', () => {
+  it.each([
+    ['/start', /warns you before a position is liquidated/],
+    ['/positions BTCUSDT', /1 open position</],
+    ['/help@liqwatch_test_bot', /warns you before a position is liquidated/],
+    ['/mute BTCUSDT 2h', /Muted BTCUSDT for 2h/],
+  ])('%s, as in Telegram webhook example update, is answered as a command', async (text, answer) => {
+    await post(telegramUpdate.withoutEntities(text, PRIVATE));
+    expect(textsTo(PRIVATE)).toHaveLength(1);
+    expect(textsTo(PRIVATE)[0]).toMatch(answer);
+  });
+
+  it('one addressed to another bot is still none of our business', async () => {
+    await post(telegramUpdate.withoutEntities('/help@other_bot', PRIVATE));
+    expect(tg.messages).toEqual([]);
   });
 });

@@ -53,6 +53,13 @@ const pmUm: SimPosition = {
 };
 const pmCm: SimPosition = { symbol: 'ETHUSD_PERP', positionAmt: 30, entryPrice: 2_900, markPrice: 3_050, leverage: 2 };
 
+/** The USDⓈ-M book: the BTC long, and the ETH long with its SHORT leg open or flat. */
+const usdmBook = (mark: number, hedged: boolean): SimPosition[] => [
+  btc(mark),
+  ethLong,
+  hedged ? ethShort : { ...ethShort, positionAmt: 0 },
+];
+
 interface Step {
   note: string;
   positions: Partial<Record<SourceId, SimPosition[]>>;
@@ -73,8 +80,9 @@ export const DEMO_STEPS: Step[] = BTC_MARKS.map((mark, i) => ({
     'calm',
   ][i]!,
   positions: {
-    usdm: [btc(mark)],
-    'usdm-ws': i >= 2 && i < 7 ? [ethLong, ethShort] : [ethLong, { ...ethShort, positionAmt: 0 }],
+    // One USDⓈ-M book, read over REST and over the WebSocket API: the exchange answers both alike.
+    usdm: usdmBook(mark, i >= 2 && i < 7),
+    'usdm-ws': usdmBook(mark, i >= 2 && i < 7),
     coinm: [coinm(i >= 4 && i < 7 ? 25 : 10)],
     'pm-um': [pmUm],
     'pm-cm': [pmCm],

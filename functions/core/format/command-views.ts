@@ -1,12 +1,13 @@
 import type { Finding } from '../alert.js';
 import { sideLabel } from '../alert.js';
 import type { AccountState } from '../alerts.js';
-import { isMuteActive, type Mute } from '../mutes.js';
+import { isMuteActive, isMuted, type Mute, mutesOfChat } from '../mutes.js';
 import { compareByLiqDistance, liqDistancePct, type Position } from '../position.js';
 import type { RuleSettings } from '../rules/settings.js';
 import { alertOrigin, SEVERITY_MARK } from './alert-text.js';
 import { escapeHtml as e } from './html.js';
 import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from './numbers.js';
+import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
 import { ago, clock } from './times.js';
 
 /*
@@ -14,15 +15,35 @@ import { ago, clock } from './times.js';
  * read at a glance on a phone. Every exchange- or user-supplied string is escaped.
  */
 
+/** How much of a typed argument an answer quotes back. */
+const QUOTED_ARG_CHARS = 40;
+
+/**
+ * A typed argument as an answer repeats it: on one line, cut at 40 characters (never inside a character)
+ * with an ellipsis, so a 4,000-character argument cannot push the answer past Telegram's limit. The text
+ * is raw: escape it for an HTML answer.
+ */
+export function capArg(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, ' '));
+  return chars.length > QUOTED_ARG_CHARS ? `${chars.slice(0, QUOTED_ARG_CHARS - 1).join('')}…` : chars.join('');
+}
+
+/** A typed argument in quotes, cut as `capArg` cuts it, for a plain-text answer. */
+export const quoteArg = (text: string): string => `"${capArg(text)}"`;
+
 /** The liquidation-distance thresholds in force for a position (its account's, its symbol's). */
 export type TiersOf = (p: Position) => { warningPct: number; criticalPct: number };
 
-/** `/positions`: nearest to liquidation first, one block per leg, marked by the thresholds in force. */
+/**
+ * `/positions`: nearest to liquidation first, one block per leg, marked by the thresholds in force.
+ * `asked` is the symbol the positions were narrowed to, with the nearest symbol held when it is not.
+ */
 export function renderPositions(
   positions: readonly Position[],
   failures: readonly string[],
   nowMs: number,
   tiersOf: TiersOf,
+  asked?: { symbol: string; suggestion: string | null },
 ): string {
   const open = [...positions].filter((p) => p.positionAmt !== 0).sort(compareByLiqDistance);
   const blocks = open.map((p) => {
@@ -35,30 +56,51 @@ export function renderPositions(
       `${formatLeverage(p.leverage)} · PnL ${formatPnl(p.unrealizedProfit)}`,
     ].join('\n');
   });
-  const head = `📊 <b>${open.length} open position${open.length === 1 ? '' : 's'}</b> · ${clock(nowMs)}`;
   const tail = failures.map((f) => `⚠️ ${e(f)}`);
-  return [head, ...(blocks.length ? blocks : ['No open positions.']), ...(tail.length ? [tail.join('\n')] : [])].join(
-    '\n\n',
-  );
+  // A symbol asked for and not held: say that nothing matched, not "0 open positions".
+  const head =
+    asked && !open.length
+      ? `🔎 Nothing matched "${e(capArg(asked.symbol))}": no open position in it · ${clock(nowMs)}${asked.suggestion ? `\nDid you mean <b>${e(asked.suggestion)}</b>?` : ''}`
+      : `📊 <b>${open.length} open position${open.length === 1 ? '' : 's'}</b> · ${clock(nowMs)}`;
+  const body = blocks.length ? blocks : asked ? [] : ['No open positions.'];
+  return [head, ...body, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
 }
 
-/** `/alerts`: what is firing now, critical first. */
-export function renderFiring(states: readonly AccountState[], mutes: readonly Mute[], nowMs: number): string {
-  const firing: { f: Finding; since: number; key: string }[] = states.flatMap((s) =>
-    Object.entries(s.alerts)
-      .filter(([, a]) => a.alert.rule !== 'new-hedge-leg')
-      .map(([key, a]) => ({ f: a.alert, since: a.since, key })),
+/** A chat reading an answer: its id, and the time zone it reads times in. */
+export interface Reader {
+  chatId: number;
+  timeZone: string;
+}
+
+/** When a mute ends, for the reader: the time, and the day when it is not today in the reader's zone. */
+function untilText(untilMs: number, nowMs: number, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
+  const date = day.format(untilMs) === day.format(nowMs) ? '' : `${day.format(untilMs)} `;
+  return `until ${date}${clock(untilMs, timeZone)}${timeZone === 'UTC' ? '' : ` ${timeZone}`}`;
+}
+
+/** `/alerts`: what is firing now, critical first, and the mutes the reading chat is under. */
+export function renderFiring(
+  states: readonly AccountState[],
+  allMutes: readonly Mute[],
+  nowMs: number,
+  reader: Reader,
+): string {
+  const mutes = mutesOfChat(allMutes, reader.chatId).filter((m) => isMuteActive(m, nowMs));
+  const firing: { f: Finding; since: number }[] = states.flatMap((s) =>
+    Object.values(s.alerts)
+      .filter((a) => a.alert.rule !== 'new-hedge-leg')
+      .map((a) => ({ f: a.alert, since: a.since })),
   );
   const rank = { critical: 0, warning: 1, info: 2 };
   firing.sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || a.since - b.since);
   const lines = firing.map(
-    ({ f, since, key }) =>
-      `${SEVERITY_MARK[f.severity]} ${e(alertOrigin(f))}: ${e(f.message)} <i>(${ago(nowMs - since)})</i>${mutes.some((m) => m.target === key) ? ' 🔇' : ''}`,
+    ({ f, since }) =>
+      `${SEVERITY_MARK[f.severity]} ${e(alertOrigin(f))}: ${e(f.message)} <i>(${ago(nowMs - since)})</i>${isMuted(mutes, f, reader.chatId, nowMs) ? ' 🔇' : ''}`,
   );
-  const active = mutes.filter((m) => isMuteActive(m, nowMs));
-  const muteLines = active.map(
+  const muteLines = mutes.map(
     (m) =>
-      `🔇 ${m.scope === 'all' ? 'everything' : e(m.target ?? '')} ${m.until === null ? 'until resolved' : `until ${clock(m.until)}`}`,
+      `🔇 ${m.scope === 'all' ? 'everything' : e(m.target ?? '')} ${m.until === null ? 'until resolved' : untilText(m.until, nowMs, reader.timeZone)}`,
   );
   return [
     firing.length ? `<b>${firing.length} alert${firing.length === 1 ? '' : 's'} firing</b>` : '✅ No alert firing.',
@@ -67,11 +109,13 @@ export function renderFiring(states: readonly AccountState[], mutes: readonly Mu
   ].join('\n');
 }
 
-/** `/status`: the last check of each source, failures, weight used per host. */
+/** `/status`: the last check of each source, failures, weight used per host, hosts not called for a ban. */
 export function renderStatus(
   states: readonly { account: string; state: AccountState | null; sources: readonly string[] }[],
   weight: { at: number; hosts: { host: string; usedWeight1m: number }[] } | null,
   nowMs: number,
+  bans: readonly { host: string; until: number; status: 418 | 429 }[] = [],
+  chats: ChatsStanding = { unreachable: [], moves: [] },
 ): string {
   const lines = ['🩺 <b>Status</b>'];
   for (const { account, state, sources } of states) {
@@ -96,6 +140,14 @@ export function renderStatus(
     lines.push('', '<b>Request weight used (1 min)</b>');
     for (const h of weight.hosts) lines.push(`${e(h.host)}: ${h.usedWeight1m}`);
   }
+  if (bans.length) {
+    lines.push('', '<b>Not called until the exchange allows</b>');
+    for (const b of bans) {
+      const why = b.status === 418 ? '418 IP banned' : '429 rate limited';
+      lines.push(`⛔ ${e(b.host)}: ${why} until ${clock(b.until)} (${ago(b.until - nowMs)} from now)`);
+    }
+  }
+  lines.push(...renderReachabilityLines(chats, nowMs));
   return lines.join('\n');
 }
 
@@ -125,6 +177,7 @@ export function renderRules(perAccount: readonly { account: string; settings: Ru
     lines.push(
       s.sourceDown.enabled ? `Source down: after ${s.sourceDown.afterFailures} failed checks` : 'Source down: off',
     );
+    lines.push(`Keys refused: ${s.keysRefused.enabled ? 'on' : 'off'}`);
     lines.push(`Repeat while firing: critical ${s.repeatMinutes.critical} min, warning ${s.repeatMinutes.warning} min`);
   }
   return lines.join('\n');

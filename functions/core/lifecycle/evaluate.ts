@@ -1,4 +1,4 @@
-import type { Finding } from '../alert.js';
+import type { AlertState, Finding } from '../alert.js';
 import type { Position, SourceId } from '../position.js';
 import { evaluateLeverageCap } from '../rules/leverage-cap.js';
 import { evaluateLiqDistance } from '../rules/liq-distance.js';
@@ -7,6 +7,7 @@ import { evaluateNotionalCap } from '../rules/notional-cap.js';
 import type { RuleSettings } from '../rules/settings.js';
 import { evaluateSourceDown, type SourceHealth } from '../rules/source-down.js';
 import type { AccountState } from './account-state.js';
+import { readBooks, rekeyAlerts } from './books.js';
 
 /** One source's result this cycle, as the rules need it (never holding a secret). */
 export type SourceOutcome =
@@ -31,13 +32,18 @@ export interface Evaluation {
   health: Partial<Record<SourceId, SourceHealth>>;
   /** The sources in this cycle's config; the alerts of any other source are forgotten. */
   watched: ReadonlySet<SourceId>;
-  /** The sources that answered, with the legs they hold: only their alerts can resolve. */
+  /**
+   * The books that were read, under the source their alerts are keyed by, with the legs they hold: only
+   * their alerts can resolve. `usdm` and `usdm-ws` of one account are one book (`books.ts`).
+   */
   answered: Partial<Record<SourceId, readonly Position[]>>;
+  /** Last cycle's alerts under this cycle's keys: what the transition moves on from. */
+  prior: Record<string, AlertState>;
 }
 
 /**
- * Step 1 of the alert lifecycle: each source's health and legs updated, and every rule run on the
- * sources that answered (and `source-down` on the health of all of them). Pure: `prev` is not changed.
+ * Step 1 of the alert lifecycle: each source's health and legs updated, and every rule run once on each
+ * book that was read (and `source-down` on the health of all sources). Pure: `prev` is not changed.
  */
 export function evaluateCycle(input: EvaluateInput): Evaluation {
   const { account, prev, settings, nowMs } = input;
@@ -45,23 +51,27 @@ export function evaluateCycle(input: EvaluateInput): Evaluation {
   const watched = new Set(input.outcomes.map((o) => o.source));
   const legs = pick(prev.legs, watched);
   const health = pick(prev.health, watched);
+  const prior = rekeyAlerts(prev.alerts, watched);
   const answered: Evaluation['answered'] = {};
   const findings: Finding[] = [];
 
   for (const outcome of input.outcomes) {
     health[outcome.source] = nextHealth(health[outcome.source], outcome, nowMs);
-    if (!outcome.ok) continue;
-    answered[outcome.source] ??= outcome.positions;
+    if (outcome.ok) legs[outcome.source] = legBook(outcome.positions);
+  }
+  for (const { book, positions } of readBooks(input.outcomes, watched)) {
+    answered[book] = positions;
     findings.push(
-      ...evaluateLiqDistance(outcome.positions, prev.alerts, settings),
-      ...evaluateLeverageCap(outcome.positions, settings),
-      ...evaluateNotionalCap(outcome.positions, prev.alerts, settings),
-      ...evaluateNewHedgeLeg(account, outcome.source, outcome.positions, prev.legs[outcome.source], settings),
+      ...evaluateLiqDistance(positions, prior, settings),
+      ...evaluateLeverageCap(positions, settings),
+      ...evaluateNotionalCap(positions, prior, settings),
+      ...evaluateNewHedgeLeg(account, book, positions, prev.legs[book], settings),
     );
-    legs[outcome.source] = legBook(outcome.positions);
+    // The book's legs as judged, also when another of its sources stood in: the next cycle compares with them.
+    legs[book] = legBook(positions);
   }
   findings.push(...evaluateSourceDown(account, health, settings));
-  return { findings, legs, health, watched, answered };
+  return { findings, legs, health, watched, answered, prior };
 }
 
 /** A success clears the failure count; a failure adds to it and keeps what was last known. */

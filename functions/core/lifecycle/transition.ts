@@ -67,6 +67,7 @@ export function transitionAlerts(input: TransitionInput): Transition {
     owe(key, { ...finding, status: 'firing' }, state.since, (chatId) => firingKind(state, chatId, nowMs, settings));
   }
 
+  const keysRefused = evaluation.findings.some((f) => f.rule === 'keys-refused');
   for (const [key, before] of Object.entries(prev)) {
     if (Object.hasOwn(alerts, key)) continue;
     const { source, rule } = before.alert;
@@ -86,7 +87,10 @@ export function transitionAlerts(input: TransitionInput): Transition {
       continue;
     }
     resolvedKeys.push(key);
-    const message = resolutionMessage(before.alert, positions ?? []);
+    const message =
+      source !== null && positions === undefined
+        ? resolutionMessage(before.alert, null, keysRefused)
+        : resolutionMessage(before.alert, positions ?? []);
     owe(key, { ...before.alert, status: 'resolved', message }, before.since, (id) =>
       before.told[id] ? 'resolved' : null,
     );

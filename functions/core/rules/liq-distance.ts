@@ -1,6 +1,6 @@
 import { type AlertState, alertKey, type Finding, round2, type Severity, sideLabel } from '../alert.js';
 import { formatPrice } from '../format/numbers.js';
-import { isOpen, liqDistancePct, type Position } from '../position.js';
+import { isOpen, liqDistancePct, type Position, roundPct } from '../position.js';
 import { liqThresholds, type RuleSettings } from './settings.js';
 
 /**
@@ -48,16 +48,22 @@ export function evaluateLiqDistance(
   return findings;
 }
 
-/** The tier a distance is in, held one margin longer for a tier that was already firing. */
+/**
+ * The tier a distance is in, held one margin longer for a tier that was already firing. A distance at a
+ * line is in its tier; both sides are rounded (`roundPct`) because a line plus its margin is a sum in
+ * floating point too (1.9 + 0.3 is 2.1999999999999997).
+ */
 export function tierFor(
   distance: number,
   t: { warningPct: number; criticalPct: number },
   margin: number,
   before: Severity | null,
 ): Severity | null {
-  if (distance <= t.criticalPct) return 'critical';
-  if (before === 'critical' && distance <= t.criticalPct + margin) return 'critical';
-  if (distance <= t.warningPct) return 'warning';
-  if (before !== null && distance <= t.warningPct + margin) return 'warning';
+  const d = roundPct(distance);
+  const within = (line: number) => d <= roundPct(line);
+  if (within(t.criticalPct)) return 'critical';
+  if (before === 'critical' && within(t.criticalPct + margin)) return 'critical';
+  if (within(t.warningPct)) return 'warning';
+  if (before !== null && within(t.warningPct + margin)) return 'warning';
   return null;
 }

@@ -1,5 +1,5 @@
 import { type AlertState, alertKey, type Finding, round2, sideLabel } from '../alert.js';
-import { isOpen, type Position } from '../position.js';
+import { isOpen, type Position, roundPct } from '../position.js';
 import type { RuleSettings } from './settings.js';
 
 /** Points below the threshold at which a firing `notional-cap` resolves, so it does not flap. */
@@ -19,7 +19,8 @@ export function evaluateNotionalCap(
   const findings: Finding[] = [];
   for (const p of positions) {
     if (!isOpen(p) || p.notional === null || p.maxNotionalValue === null || !(p.maxNotionalValue > 0)) continue;
-    const used = (Math.abs(p.notional) / p.maxNotionalValue) * 100;
+    // Rounded so a notional exactly at the threshold reaches it (57 / 100 * 100 is 56.99999999999999).
+    const used = roundPct((Math.abs(p.notional) / p.maxNotionalValue) * 100);
     const base = {
       rule: 'notional-cap' as const,
       account: p.account,
@@ -29,7 +30,7 @@ export function evaluateNotionalCap(
     };
     const firing = prev[alertKey(base)] !== undefined;
     const threshold = settings.notionalCap.warningPct;
-    if (used < threshold && !(firing && used >= threshold - RESOLVE_MARGIN_PCT)) continue;
+    if (used < threshold && !(firing && used >= roundPct(threshold - RESOLVE_MARGIN_PCT))) continue;
     findings.push({
       ...base,
       severity: 'warning',

@@ -4,9 +4,16 @@ import { liqDistancePct, type Position } from '../position.js';
 
 /**
  * What a resolution says: how things stand now, not the last thing that was wrong. `positions` are the
- * source's legs this cycle; a leg that is gone or flat is closed.
+ * source's legs this cycle; a leg that is gone or flat is closed. `null`: the source did not answer, so
+ * an alert about the source itself ends while it still fails (refused keys took over, when
+ * `keysRefused` fires, or the rules changed), and must not read as a recovery.
  */
-export function resolutionMessage(before: Finding, positions: readonly Position[]): string {
+export function resolutionMessage(before: Finding, positions: readonly Position[] | null, keysRefused = false): string {
+  if (positions === null) {
+    return keysRefused
+      ? `${before.source} still fails: its key is refused (see that alert)`
+      : `${before.source} still fails, but is no longer reported as down under the rules in force`;
+  }
   const leg = positions.find(
     (p) => p.symbol === before.symbol && p.positionSide === before.positionSide && p.positionAmt !== 0,
   );

@@ -12,6 +12,7 @@ export interface RuleSettings {
   leverageCap: { enabled: boolean; default: number; symbols: Record<string, number> };
   newHedgeLeg: { enabled: boolean };
   sourceDown: { enabled: boolean; afterFailures: number };
+  keysRefused: { enabled: boolean };
   notionalCap: { enabled: boolean; warningPct: number };
   repeatMinutes: Record<Severity, number>;
 }
@@ -32,6 +33,7 @@ export interface RulesInput {
     | undefined;
   newHedgeLeg?: { enabled?: boolean | undefined } | undefined;
   sourceDown?: { enabled?: boolean | undefined; afterFailures?: number | undefined } | undefined;
+  keysRefused?: { enabled?: boolean | undefined } | undefined;
   notionalCap?: { enabled?: boolean | undefined; warningPct?: number | undefined } | undefined;
   repeatMinutes?: Partial<Record<Severity, number | undefined>> | undefined;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_RULES: RuleSettings = {
   leverageCap: { enabled: true, default: 20, symbols: {} },
   newHedgeLeg: { enabled: true },
   sourceDown: { enabled: true, afterFailures: 3 },
+  keysRefused: { enabled: true },
   notionalCap: { enabled: true, warningPct: 90 },
   repeatMinutes: { info: 24 * 60, warning: 4 * 60, critical: 30 },
 };
@@ -63,6 +66,7 @@ export function resolveRuleSettings(...layers: (RulesInput | undefined)[]): Rule
       },
       newHedgeLeg: { ...s.newHedgeLeg, ...defined(layer.newHedgeLeg) },
       sourceDown: { ...s.sourceDown, ...defined(layer.sourceDown) },
+      keysRefused: { ...s.keysRefused, ...defined(layer.keysRefused) },
       notionalCap: { ...s.notionalCap, ...defined(layer.notionalCap) },
       repeatMinutes: { ...s.repeatMinutes, ...defined(layer.repeatMinutes) },
     };

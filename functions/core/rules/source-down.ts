@@ -15,38 +15,25 @@ export interface SourceHealth {
 
 /**
  * `source-down`: a source that failed `afterFailures` cycles in a row. `keys-refused`: an account whose
- * keys the exchange refuses (-2014/-2015) gets one critical alert for the account instead of one
- * `source-down` per source (inhibition), on the first refusal: it will not fix itself.
+ * keys the exchange refuses (-2014/-2015/-1022), or that cannot be read, gets one critical alert for the
+ * account on the first refusal (it will not fix itself). It stands in for `source-down` on the sources
+ * it names (inhibition) and on those only: another source's outage is still told. Each rule has its
+ * own switch; with `keys-refused` off, a refused source is a failing source like any other.
  */
 export function evaluateSourceDown(
   account: string,
   health: Partial<Record<SourceId, SourceHealth>>,
   settings: RuleSettings,
 ): Finding[] {
-  if (!settings.sourceDown.enabled) return [];
   const entries = Object.entries(health) as [SourceId, SourceHealth][];
-  const refused = entries.filter(([, h]) => h.failures > 0 && h.lastError?.keysRefused);
+  const refused = settings.keysRefused.enabled
+    ? entries.filter(([, h]) => h.failures > 0 && h.lastError?.keysRefused)
+    : [];
   const findings: Finding[] = [];
-  if (refused.length > 0) {
-    const first = refused[0]![1].lastError!;
-    findings.push({
-      rule: 'keys-refused',
-      severity: 'critical',
-      account,
-      source: null,
-      symbol: null,
-      positionSide: null,
-      value: first.exchangeCode,
-      threshold: null,
-      message:
-        first.kind === 'keys'
-          ? `The keys of account ${account} cannot be used: ${first.message}. Nothing is watched there until they are.`
-          : `The exchange refuses the keys of account ${account} on ${refused.map(([s]) => s).join(', ')}: ${first.message}. Nothing is watched there until the key or its permissions are fixed.`,
-    });
-  }
+  if (refused.length > 0) findings.push(keysRefused(account, refused));
+  if (!settings.sourceDown.enabled) return findings;
   for (const [source, h] of entries) {
-    if (h.failures < settings.sourceDown.afterFailures || h.lastError?.keysRefused) continue;
-    if (refused.length > 0) continue;
+    if (h.failures < settings.sourceDown.afterFailures || refused.some(([s]) => s === source)) continue;
     findings.push({
       rule: 'source-down',
       severity: 'warning',
@@ -60,4 +47,23 @@ export function evaluateSourceDown(
     });
   }
   return findings;
+}
+
+function keysRefused(account: string, refused: readonly [SourceId, SourceHealth][]): Finding {
+  const first = refused[0]![1].lastError!;
+  const sources = refused.map(([s]) => s).join(', ');
+  return {
+    rule: 'keys-refused',
+    severity: 'critical',
+    account,
+    source: null,
+    symbol: null,
+    positionSide: null,
+    value: first.exchangeCode,
+    threshold: null,
+    message:
+      first.kind === 'keys'
+        ? `The keys of account ${account} cannot be used: ${first.message}. Nothing is watched there until they are.`
+        : `The exchange refuses the keys of account ${account} on ${sources}: ${first.message}. ${sources} ${refused.length === 1 ? 'is' : 'are'} not watched until the key or its permissions are fixed.`,
+  };
 }

@@ -13,6 +13,9 @@ export class FaultBook {
   inject(target: SimFaultTarget, fault: SimFault): void {
     const times = target.times ?? 1;
     if (!(times > 0)) throw new Error(`times must be positive, got ${times}`);
+    if (fault.kind === 'largeBody' && !(Number.isSafeInteger(fault.bytes) && fault.bytes > 0)) {
+      throw new Error(`largeBody bytes must be a positive whole number, got ${fault.bytes}`);
+    }
     this.#armed.push({ target, fault, left: times });
   }
 

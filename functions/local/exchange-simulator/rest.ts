@@ -3,9 +3,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';
-import { type ExchangeError, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
+import { type ExchangeError, invalidApiKey, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
 import { type Exchange, SOURCE_SPECS } from './exchange.js';
-import type { SimFault, SourceId } from './types.js';
+import { fillerRows, largeJsonChunks, streamHttpBody } from './large-body.js';
+import type { SimFault, SimRequestLog, SourceId } from './types.js';
 import type { HostFamily } from './weight.js';
 
 type RestRoute = { family: HostFamily; weight: number } & (
@@ -49,6 +50,8 @@ interface RestAnswer {
   code?: number;
   /** No answer at all. */
   hang?: boolean;
+  /** A body made as it is sent (a `largeBody` fault), in place of `body`. */
+  stream?: Iterator<string>;
 }
 
 interface RestRequest {
@@ -82,7 +85,7 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
   ctx.after(wait / 2, () => {
     const request: RestRequest = { method, path, rawQuery: q < 0 ? '' : url.slice(q + 1), route, apiKey, fault };
     const answer = answerRest(ctx.exchange, request);
-    ctx.log({
+    const entry: SimRequestLog = {
       at: ctx.exchange.now(),
       transport: 'rest',
       path,
@@ -92,9 +95,10 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
       status: answer.hang ? 0 : answer.status,
       ...(answer.code === undefined ? {} : { code: answer.code }),
       ...(fault === undefined ? {} : { fault: fault.kind }),
-    });
+    };
+    ctx.log(entry);
     if (answer.hang) return;
-    ctx.after(wait / 2, () => send(res, answer, ctx.exchange.now()));
+    ctx.after(wait / 2, () => send(res, answer, ctx.exchange.now(), entry));
   });
 }
 
@@ -150,6 +154,18 @@ function faultAnswer(
       return errorAnswer(ipBanned(fault.retryAfterSec, now), headers);
     case 'hang':
       return { status: 0, body: '', headers, date: true, hang: true };
+    case 'keyRevoked':
+      return errorAnswer(invalidApiKey(), headers);
+    case 'largeBody': {
+      const source = r.route.answer === 'positions' ? r.route.source : undefined;
+      const result = source ? readRest(exchange, source, r.rawQuery, r.apiKey) : undefined;
+      const rows = result && 'rows' in result && result.rows.length > 0 ? result.rows : fillerRows(source, now);
+      const stream = largeJsonChunks(
+        rows.map((row) => JSON.stringify(row)),
+        fault.bytes,
+      );
+      return { status: 200, body: '', headers: jsonHeaders(headers), date: true, stream };
+    }
     case 'malformed':
       return malformedAnswer(exchange, r, fault.body ?? 'wrong-shape', headers, now);
   }
@@ -202,10 +218,16 @@ function errorAnswer(error: ExchangeError, headers: Record<string, string>): Res
   };
 }
 
-function send(res: ServerResponse, answer: RestAnswer, now: number): void {
+function send(res: ServerResponse, answer: RestAnswer, now: number, entry: SimRequestLog): void {
   if (res.destroyed || res.writableEnded) return;
   if (answer.date) res.setHeader('Date', new Date(now).toUTCString());
   else res.sendDate = false;
   res.writeHead(answer.status, answer.headers);
-  res.end(answer.body);
+  if (!answer.stream) {
+    res.end(answer.body);
+    return;
+  }
+  streamHttpBody(res, answer.stream, (body) => {
+    entry.body = body;
+  });
 }

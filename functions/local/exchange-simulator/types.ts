@@ -62,6 +62,17 @@ export type SimFault =
   | { kind: 'malformed'; body?: 'wrong-shape' | 'invalid-json' }
   /** No answer, until the client gives up or the simulator closes. */
   | { kind: 'hang' }
+  /**
+   * The account's key was revoked while the client was connected. REST answers 401 -2015; the
+   * WebSocket API answers -2015 with `"id": null`, tied to no request of the connection.
+   */
+  | { kind: 'keyRevoked' }
+  /**
+   * A 200 whose body is the account's rows repeated to about `bytes` bytes of valid JSON, made as it is
+   * sent: REST in chunks, the WebSocket API as one message in fragments, each after the client took the
+   * last. A client that stops reading stops the sending; the log entry's `body` says how far it got.
+   */
+  | { kind: 'largeBody'; bytes: number }
   /** Extra latency on top of the base latency. */
   | { kind: 'delay'; ms: number };
 
@@ -93,6 +104,8 @@ export interface SimRequestLog {
   code?: number;
   /** The injected fault that shaped the answer, if any. */
   fault?: SimFault['kind'];
+  /** A `largeBody` answer, once it ended: the bytes written, and whether it went out whole. */
+  body?: { bytes: number; complete: boolean };
 }
 
 export interface ExchangeSimulatorOptions {

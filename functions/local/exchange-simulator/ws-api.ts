@@ -4,6 +4,7 @@ import { wsSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';
 import {
   type ExchangeError,
+  invalidApiKey,
   invalidJsonRequest,
   ipBanned,
   serverError,
@@ -11,7 +12,8 @@ import {
   unknownWsMethod,
 } from './errors.js';
 import { SOURCE_SPECS } from './exchange.js';
-import type { SimFault } from './types.js';
+import { fillerRows, largeJsonChunks, streamWsMessage } from './large-body.js';
+import type { SimFault, SimRequestLog } from './types.js';
 
 /** The WebSocket API's path on the simulator, as on `wss://ws-fapi.binance.com/ws-fapi/v1`. */
 export const WS_API_PATH = '/ws-fapi/v1';
@@ -59,7 +61,7 @@ export function handleWsFrame(ctx: FrontEndContext, socket: WebSocket, data: str
   ctx.after(wait / 2, () => {
     const now = exchange.now();
     const reply = known ? answerPosition(ctx, frame.id, params, apiKey, fault, now) : unknownMethod(ctx, frame, now);
-    ctx.log({
+    const entry: SimRequestLog = {
       at: now,
       transport: 'ws',
       method: frame.method,
@@ -69,10 +71,18 @@ export function handleWsFrame(ctx: FrontEndContext, socket: WebSocket, data: str
       status: reply === undefined ? 0 : reply.status,
       ...(reply?.code === undefined ? {} : { code: reply.code }),
       ...(fault === undefined ? {} : { fault: fault.kind }),
-    });
+    };
+    ctx.log(entry);
     if (reply === undefined) return;
     ctx.after(wait / 2, () => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(reply.text);
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (!reply.chunks) {
+        socket.send(reply.text);
+        return;
+      }
+      streamWsMessage(socket, reply.chunks, (body) => {
+        entry.body = body;
+      });
     });
   });
 }
@@ -81,6 +91,8 @@ interface WsReplyText {
   status: number;
   code?: number;
   text: string;
+  /** A reply made as it is sent (a `largeBody` fault), in place of `text`. */
+  chunks?: Iterator<string>;
 }
 
 function rateLimits(ctx: FrontEndContext, count: number) {
@@ -138,6 +150,20 @@ function answerPosition(
         return errorText(ctx, id, tooManyRequests(exchange.weight.limit, fault.retryAfterSec, now), count, now);
       case 'ban418':
         return errorText(ctx, id, ipBanned(fault.retryAfterSec, now), count, now);
+      case 'keyRevoked':
+        // The answer to a key revoked on an open connection names no request: its id is null.
+        return errorText(ctx, null, invalidApiKey(), count, now);
+      case 'largeBody': {
+        const result = read();
+        const rows = 'rows' in result && result.rows.length > 0 ? result.rows : fillerRows('usdm-ws', now);
+        const frame = { prefix: `{"id":${JSON.stringify(id)},"status":200,"result":`, suffix: '}' };
+        const chunks = largeJsonChunks(
+          rows.map((row) => JSON.stringify(row)),
+          fault.bytes,
+          frame,
+        );
+        return { status: 200, text: '', chunks };
+      }
       case 'malformed': {
         if (fault.body === 'invalid-json')
           return { status: 200, text: `{"id":${JSON.stringify(id)},"status":200,"result":[` };

@@ -3,12 +3,13 @@ import type { FakeTelegram, SentMessage } from './types.js';
 
 /**
  * What the chats hold: every message the bot sent (numbered per chat, as Telegram numbers them), the
- * chats that blocked the bot and the answers to button presses.
+ * chats that blocked the bot, the groups that became supergroups and the answers to button presses.
  */
 export class ChatBook {
   readonly messages: SentMessage[] = [];
   readonly callbackAnswers: FakeTelegram['callbackAnswers'] = [];
   private readonly blocked = new Set<number>();
+  private readonly migrated = new Map<number, number>();
   private readonly lastMessageId = new Map<number, number>();
 
   constructor(
@@ -30,6 +31,15 @@ export class ChatBook {
 
   isBlocked(chatId: number): boolean {
     return this.blocked.has(chatId);
+  }
+
+  migrate(fromId: number, toId: number): void {
+    this.migrated.set(fromId, toId);
+  }
+
+  /** The supergroup a group became, if it did. */
+  migratedTo(chatId: number): number | undefined {
+    return this.migrated.get(chatId);
   }
 
   /** Files a new message under the chat's next message id. */

@@ -3,4 +3,11 @@
  * method from the table in `methods.ts`.
  */
 export { startFakeTelegram } from './server.js';
-export type { FakeTelegram, FakeTelegramOptions, RecordedCall, SentMessage, TelegramFault } from './types.js';
+export type {
+  FakeTelegram,
+  FakeTelegramOptions,
+  FaultPolicy,
+  RecordedCall,
+  SentMessage,
+  TelegramFault,
+} from './types.js';

@@ -14,6 +14,13 @@ export const messageMethods: MethodTable = {
     const text = checkText(p.text, p.parse_mode);
     const markup = checkMarkup(p.reply_markup);
     if (book.isBlocked(chatId)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
+    const movedTo = book.migratedTo(chatId);
+    // The group's old id is refused with the supergroup's (https://core.telegram.org/bots/api#responseparameters).
+    if (movedTo !== undefined) {
+      throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        migrate_to_chat_id: movedTo,
+      });
+    }
     flood.admit(chatId);
     const sent = book.add({
       chatId,

@@ -5,7 +5,7 @@ import { botInfoFor } from './bot-methods.js';
 import { ChatBook } from './chat-book.js';
 import type { MethodContext } from './context.js';
 import { ApiError } from './errors.js';
-import { Faults } from './faults.js';
+import { Faults, refusalOf } from './faults.js';
 import { FloodControl } from './flood-control.js';
 import { methods } from './methods.js';
 import { type Params, readParams } from './request-params.js';
@@ -16,7 +16,8 @@ import { Updates } from './updates.js';
  * A loopback stand-in for the Telegram Bot API (https://core.telegram.org/bots/api), for the methods
  * liqwatch uses, with Telegram's behaviour: the token checked, the 4096-character limit counted on the
  * visible text, HTML entities parsed and refused when unbalanced, 429 with `parameters.retry_after`,
- * 403 for a chat that blocked the bot, the errors of editMessageText. Flood control runs on `opts.now`.
+ * 403 for a chat that blocked the bot, 400 with `migrate_to_chat_id` for a group that became a supergroup,
+ * the errors of editMessageText. Flood control runs on `opts.now`.
  */
 export async function startFakeTelegram(opts: FakeTelegramOptions): Promise<FakeTelegram> {
   const now = opts.now ?? Date.now;
@@ -30,6 +31,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions): Promise<Fake
   };
   const faults = new Faults();
   const calls: RecordedCall[] = [];
+  /** Calls held without an answer, released when the stand-in closes; and who waits to see one held. */
+  const held: (() => void)[] = [];
+  const hangWatchers: (() => void)[] = [];
 
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -64,7 +68,15 @@ export async function startFakeTelegram(opts: FakeTelegramOptions): Promise<Fake
   }
 
   async function call(method: string, params: Params): Promise<unknown> {
-    faults.throwIfPlanned(method, params.chat_id === undefined ? undefined : Number(params.chat_id));
+    const fault = faults.take(method, params.chat_id === undefined ? undefined : Number(params.chat_id));
+    if (fault?.kind === 'hang') {
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        for (const watcher of hangWatchers.splice(0)) watcher();
+      });
+      throw new ApiError(500, 'Internal Server Error: the stand-in closed');
+    }
+    if (fault) throw refusalOf(fault);
     const handler = methods.get(method);
     if (!handler) throw new ApiError(404, 'Not Found');
     return handler(params, ctx);
@@ -84,13 +96,19 @@ export async function startFakeTelegram(opts: FakeTelegramOptions): Promise<Fake
     },
     callbackAnswers: ctx.book.callbackAnswers,
     blockChat: (chatId) => ctx.book.block(chatId),
+    migrateChat: (fromId, toId) => ctx.book.migrate(fromId, toId),
     failNext: (method, fault, o) => faults.plan(method, fault, o),
+    setFaultPolicy: (policy) => {
+      faults.policy = policy;
+    },
+    nextHang: () => new Promise<void>((resolve) => hangWatchers.push(resolve)),
     pushUpdate: (update) => ctx.updates.push(update),
     nextPoll: () => ctx.updates.nextPoll(),
     deliverToWebhook: (update) => ctx.updates.deliverToWebhook(update),
     close: () =>
       new Promise<void>((r) => {
         ctx.updates.wakeAll();
+        for (const release of held.splice(0)) release();
         server.closeAllConnections();
         server.close(() => r());
       }),

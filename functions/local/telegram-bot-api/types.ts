@@ -15,8 +15,17 @@ export interface SentMessage {
 }
 
 export type TelegramFault =
-  | { kind: 'retryAfter'; seconds: number }
-  | { kind: 'status'; code: number; description?: string };
+  /**
+   * 429 with `parameters.retry_after`; `legacyBody` leaves `parameters` out and says the seconds only in
+   * the description (`Too Many Requests: retry after 134`), as some answers do.
+   */
+  | { kind: 'retryAfter'; seconds: number; legacyBody?: boolean }
+  | { kind: 'status'; code: number; description?: string }
+  /** No answer at all until the client gives up (or the stand-in closes). */
+  | { kind: 'hang' };
+
+/** Chooses a failure for a call, or none: lets a test fail calls at random (seeded) rather than by plan. */
+export type FaultPolicy = (method: string, chatId: number | undefined) => TelegramFault | undefined;
 
 /** A call the stand-in answered, with its parameters; the token is never recorded. */
 export interface RecordedCall {
@@ -49,6 +58,15 @@ export interface FakeTelegram {
   myCommands: unknown[];
   callbackAnswers: { callbackQueryId: string; text?: string }[];
   blockChat(chatId: number): void;
+  /**
+   * The group `fromId` became the supergroup `toId`: sends to `fromId` are refused with 400 and
+   * `parameters.migrate_to_chat_id` (https://core.telegram.org/bots/api#responseparameters).
+   */
+  migrateChat(fromId: number, toId: number): void;
+  /** Consulted for every call that has no planned failure; `undefined` removes it. */
+  setFaultPolicy(policy: FaultPolicy | undefined): void;
+  /** Resolves when a call is held without an answer (a `hang` fault). */
+  nextHang(): Promise<void>;
   /** The next `times` calls of `method` (to `chatId`, if given) fail this way. */
   failNext(method: string, fault: TelegramFault, opts?: { chatId?: number; times?: number }): void;
   /** Queued for getUpdates (long polling). */

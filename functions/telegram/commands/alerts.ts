@@ -10,13 +10,19 @@ export async function loadStates(deps: BotDeps): Promise<AccountState[]> {
   return loaded.flatMap((l) => (l.state ? [l.state] : []));
 }
 
-/** `/alerts`: what is firing now, and the mutes in force. */
+/** The zone a chat reads times in: the one its quiet hours name, else UTC. */
+function chatTimeZone(deps: BotDeps, chatId: number): string {
+  return deps.config.telegram.chats?.find((c) => c.id === chatId)?.quietHours?.timeZone ?? 'UTC';
+}
+
+/** `/alerts`: what is firing now, and the mutes this chat is under. */
 export function alertsCommands(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   c.command('alerts', async (ctx) => {
     const now = deps.now();
     const [states, mutes] = await Promise.all([loadStates(deps), deps.store.listMutes(now)]);
-    for (const part of splitMessage(renderFiring(states, mutes, now))) {
+    const reader = { chatId: ctx.chat.id, timeZone: chatTimeZone(deps, ctx.chat.id) };
+    for (const part of splitMessage(renderFiring(states, mutes, now, reader))) {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx) });
     }
   });

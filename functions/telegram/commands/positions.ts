@@ -2,24 +2,30 @@ import { Composer, type Context, Markup } from 'telegraf';
 import { type PositionScope, readPositions } from '#accounts/read-positions.js';
 import { accountRuleSettings } from '#config/routes.js';
 import { encodeCallback, REFRESH_CALLBACK } from '#contracts/callback-data.js';
-import { renderPositions, type TiersOf } from '#core/format/command-views.js';
+import { quoteArg, renderPositions, type TiersOf } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
+import { nearestName } from '#core/nearest-name.js';
 import { isSourceId, SYMBOL_PATTERN } from '#core/position.js';
 import { liqThresholds } from '#core/rules/settings.js';
 import { messageOf } from '#shared/errors.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
+import { loadStates } from './alerts.js';
+import { openSymbols, symbolsOnRecord } from './known-names.js';
 
 /** Reads `account`, `source` or `symbol` from the command's argument; `null` = everything. */
 export function parseScope(arg: string, deps: BotDeps): PositionScope | { error: string } {
   const text = arg.trim();
   if (text === '') return null;
   if (deps.config.accounts.some((a) => a.name === text)) return { account: text };
-  if (isSourceId(text)) return { source: text };
+  if (isSourceId(text)) {
+    if (deps.config.accounts.some((a) => a.sources.includes(text))) return { source: text };
+    return { error: `No configured account reads ${text}.` };
+  }
   const symbol = text.toUpperCase();
   if (SYMBOL_PATTERN.test(symbol)) return { symbol };
   return {
-    error: `"${text}" is not an account, a source or a symbol. Try /positions, /positions BTCUSDT or /positions usdm.`,
+    error: `${quoteArg(text)} is not an account, a source or a symbol. Try /positions, /positions BTCUSDT or /positions usdm.`,
   };
 }
 
@@ -35,8 +41,18 @@ const tiersOf =
 async function render(deps: BotDeps, arg: string): Promise<string[] | { error: string }> {
   const scope = parseScope(arg, deps);
   if (scope && 'error' in scope) return scope;
-  const { positions, failures } = await readPositions(deps, scope);
-  return splitMessage(renderPositions(positions, failures, deps.now(), tiersOf(deps)));
+  if (!scope || !('symbol' in scope)) {
+    const { positions, failures } = await readPositions(deps, scope);
+    return splitMessage(renderPositions(positions, failures, deps.now(), tiersOf(deps)));
+  }
+  // Everything is read either way (a symbol is filtered after the read); the rest is the nearest to suggest.
+  const { positions, failures } = await readPositions(deps, null);
+  const matched = positions.filter((p) => p.symbol === scope.symbol);
+  const suggestion = openSymbols(matched).size
+    ? null
+    : nearestName(scope.symbol, [...openSymbols(positions), ...symbolsOnRecord(deps, await loadStates(deps))]);
+  const asked = { symbol: scope.symbol, suggestion };
+  return splitMessage(renderPositions(matched, failures, deps.now(), tiersOf(deps), asked));
 }
 
 /** `/positions [account|source|symbol]`: live, nearest to liquidation first, with a Refresh button. */

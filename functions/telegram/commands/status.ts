@@ -2,14 +2,19 @@ import { Composer, type Context } from 'telegraf';
 import { renderRules, renderStatus } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
+import type { ChatReachability } from '#store/chat-reachability.js';
+import { keepsHostBans } from '#store/host-bans.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 
-/** `/status` (last check per source, failures, weight used) and `/rules` (thresholds in force). */
-export function statusCommands(deps: BotDeps): Composer<Context> {
+/**
+ * `/status` (last check per source, failures, weight used, chats not receiving alerts) and `/rules`
+ * (thresholds in force). `chats` comes with the deps when the bot keeps chat reachability (assemble-bot.ts).
+ */
+export function statusCommands(deps: BotDeps & { chats?: ChatReachability | undefined }): Composer<Context> {
   const c = new Composer<Context>();
   c.command('status', async (ctx) => {
-    const [states, weight] = await Promise.all([
+    const [states, weight, bans, chats] = await Promise.all([
       Promise.all(
         deps.config.accounts.map(async (a) => ({
           account: a.name,
@@ -18,8 +23,10 @@ export function statusCommands(deps: BotDeps): Composer<Context> {
         })),
       ),
       deps.store.loadWeight(),
+      keepsHostBans(deps.store) ? deps.store.loadBans(deps.now()) : [],
+      deps.chats?.loadStanding(),
     ]);
-    for (const part of splitMessage(renderStatus(states, weight, deps.now()))) {
+    for (const part of splitMessage(renderStatus(states, weight, deps.now(), bans, chats))) {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx) });
     }
   });

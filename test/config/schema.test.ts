@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '#config/load.js';
+
+/*
+ * Configs that must be refused, each with a message naming the field. The configs are JSON text, as
+ * a file or LIQWATCH_CONFIG holds them: `JSON.parse` makes `"__proto__"` an own key, where an object
+ * literal in this file would set the prototype instead.
+ */
+
+const ACCOUNT = '{ "name": "main", "sources": ["usdm"], "keysEnv": "LIQWATCH_KEYS_MAIN" }';
+const withRules = (rules: string, accountRules?: string) =>
+  `{ "accounts": [${accountRules ? `${ACCOUNT.slice(0, -1)}, "rules": ${accountRules} }` : ACCOUNT}], "rules": ${rules} }`;
+
+/** The problems `parseConfig` lists for a config's JSON text, or `[]` when it is accepted. */
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(JSON.parse(text), 'test');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('config schema: what it refuses', () => {
+  it.each([
+    [
+      'rules.liqDistance.symbols.__proto__',
+      withRules('{ "liqDistance": { "symbols": { "__proto__": { "warningPct": 10 } } } }'),
+    ],
+    ['rules.leverageCap.symbols.__proto__', withRules('{ "leverageCap": { "symbols": { "__proto__": 5 } } }')],
+    [
+      'accounts[0].rules.leverageCap.symbols.__proto__',
+      withRules('{}', '{ "leverageCap": { "symbols": { "BTCUSDT": 50, "__proto__": 5 } } }'),
+    ],
+    [
+      'accounts[0].rules.liqDistance.symbols.__proto__',
+      withRules('{}', '{ "liqDistance": { "symbols": { "__proto__": { "criticalPct": 1 } } } }'),
+    ],
+  ])('a "__proto__" symbol at %s', (path, text) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: .*symbol`));
+  });
+
+  it.each([
+    ['rules.repeatMinutes.critical', withRules('{ "repeatMinutes": { "critical": 100000000 } }')],
+    ['rules.repeatMinutes.info', withRules('{ "repeatMinutes": { "info": 1441 } }')],
+    ['accounts[0].rules.repeatMinutes.warning', withRules('{}', '{ "repeatMinutes": { "warning": 525600 } }')],
+  ])('a repeat interval longer than a day at %s', (path, text) => {
+    expect(problemsOf(text)).toEqual([`${path}: at most 1440 minutes (one day), so a firing alert is told again`]);
+  });
+
+  it('a repeat interval of exactly one day, and symbols as the exchange names them, are accepted', () => {
+    const text = withRules(
+      '{ "repeatMinutes": { "info": 1440, "warning": 1440, "critical": 1 }, "leverageCap": { "symbols": { "BTCUSDT": 50 } } }',
+    );
+    expect(problemsOf(text)).toEqual([]);
+  });
+});
+
+describe('loadConfig: "__proto__" in the JSON text', () => {
+  afterEach(() => {
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+  });
+
+  it.each([
+    ['at the top', `{ "__proto__": { "polluted": 1 }, "accounts": [${ACCOUNT}] }`, '(root)'],
+    ['in an account', `{ "accounts": [${ACCOUNT.slice(0, -1)}, "__proto__": { "polluted": 1 } }] }`, 'accounts[0]'],
+    ['in a rule', withRules('{ "sourceDown": { "__proto__": { "polluted": 1 } } }'), 'rules.sourceDown'],
+    [
+      'under symbols',
+      withRules('{ "leverageCap": { "symbols": { "__proto__": { "polluted": 1 } } } }'),
+      'rules.leverageCap.symbols.__proto__',
+    ],
+  ])('%s is refused by name and changes no prototype', async (_, text, path) => {
+    const error = await loadConfig(text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.some((p) => p.startsWith(`${path}: `))).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -7,7 +7,13 @@ import { defineConfig } from 'vitest/config';
  * (`isolate: false`): every file starts its own servers and restores what it spies on, so nothing leaks
  * from one file to the next, and the loop is twice as fast.
  */
-const INTEGRATION = ['test/infra/**/*.test.ts', 'test/cli/bin.test.ts', 'test/cli/start.test.ts'];
+const INTEGRATION = [
+  'test/infra/**/*.test.ts',
+  'test/cli/bin.test.ts',
+  'test/cli/start.test.ts',
+  'test/e2e/chaos.test.ts',
+  'test/replay/replay.test.ts',
+];
 
 export default defineConfig({
   test: {

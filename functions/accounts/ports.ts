@@ -1,5 +1,6 @@
-import type { HostBan, PositionRequest, SourceResult } from '#binance/client.js';
+import type { ForceOrderRequest, HostBan, PositionRequest, SourceResult } from '#binance/client.js';
 import type { HostWeight } from '#binance/rest.js';
+import type { ForceOrder } from '#core/force-order.js';
 
 export type { HostBan } from '#binance/client.js';
 
@@ -16,6 +17,11 @@ export interface PositionReader {
     requests: readonly PositionRequest[],
     opts?: { concurrency?: number; deadline?: number | undefined },
   ): Promise<SourceResult[]>;
+  /**
+   * The liquidations and auto-deleverages the source's force-order page lists for the account; throws a
+   * `SourceError` when it cannot be read.
+   */
+  fetchForceOrders(req: ForceOrderRequest): Promise<ForceOrder[]>;
   usedWeight(): HostWeight[];
   /** The 418/429 bans in force now, to keep between runs. */
   bans(): HostBan[];

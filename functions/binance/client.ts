@@ -1,9 +1,11 @@
+import type { ForceOrder } from '#core/force-order.js';
 import type { Position, SourceId } from '#core/position.js';
 import { messageOf } from '#shared/errors.js';
 import { HostClocks } from './clock-probes.js';
 import { Cycle } from './cycle.js';
 import { SourceError } from './errors.js';
 import { settleEach } from './fan-out.js';
+import { type ForceOrderRequest, readForceOrders } from './force-orders.js';
 import { type HostBan, type HostWeight, readBans } from './host-standing.js';
 import { contextOf, type PositionRequest, serverParams } from './requests.js';
 import { type HttpOptions, HttpTransport } from './rest.js';
@@ -11,6 +13,7 @@ import { RestSignedCalls } from './rest-signed-calls.js';
 import { ResponseShapeError, sources } from './sources/index.js';
 import { WsSignedCalls } from './ws-signed-calls.js';
 
+export type { ForceOrderRequest } from './force-orders.js';
 export type { HostBan, HostWeight } from './host-standing.js';
 export { wsTimeEndpoint } from './hosts.js';
 export type { PositionRequest } from './requests.js';
@@ -69,6 +72,15 @@ export class BinanceClient {
    */
   fetchPositions(req: PositionRequest): Promise<Position[]> {
     return this.#fetch(req, Cycle.single(this.#now, req.deadline));
+  }
+
+  /**
+   * The account's liquidations and auto-deleverages on the source, normalised: the source's force-order
+   * page (`usdm-ws`: USDⓈ-M REST's), signed and called like its positions. Throws a `SourceError`
+   * naming the account, source and endpoint for every failure.
+   */
+  fetchForceOrders(req: ForceOrderRequest): Promise<ForceOrder[]> {
+    return readForceOrders(this.#rest, Cycle.single(this.#now, req.deadline), req);
   }
 
   async #fetch(req: PositionRequest, cycle: Cycle): Promise<Position[]> {

@@ -32,6 +32,18 @@ export const POSITION_PATHS = {
   'pm-cm': '/papi/v1/cm/positionRisk',
 } as const;
 
+/**
+ * The account's force orders (liquidations and auto-deleverages), per source. `usdm-ws` has no such
+ * method on the WebSocket API: it reads USDⓈ-M REST's.
+ */
+export const FORCE_ORDER_PATHS = {
+  usdm: '/fapi/v1/forceOrders',
+  'usdm-ws': '/fapi/v1/forceOrders',
+  coinm: '/dapi/v1/forceOrders',
+  'pm-um': '/papi/v1/um/forceOrders',
+  'pm-cm': '/papi/v1/cm/forceOrders',
+} as const;
+
 /** Where each REST host tells its time. The WebSocket API has no time method: its clock is `fapi`'s. */
 export const TIME_PROBES = {
   fapi: { path: '/fapi/v1/time', read: 'serverTime' },

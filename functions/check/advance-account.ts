@@ -1,8 +1,9 @@
-import type { AccountRead } from '#accounts/read-accounts.js';
+import type { AccountRead, ReadDeps } from '#accounts/read-accounts.js';
+import { readForceOrderEvidence } from '#accounts/read-force-orders.js';
 import { accountRuleSettings } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
 import { type Delivery, toAlertDelivery } from '#contracts/queue-message.js';
-import { advanceAccount, type ChatRoute } from '#core/alerts.js';
+import { advanceAccount, type ChatRoute, legsClosedWhileCritical } from '#core/alerts.js';
 import type { Mute } from '#core/mutes.js';
 import type { Log } from '#shared/log.js';
 import type { AccountStates, MuteStore } from '#store/state-store.js';
@@ -18,12 +19,17 @@ export interface Advanced {
 /**
  * Moves one account forward by this cycle's read: the rules against its stored state, the next state
  * written conditionally (an overlapping run cannot send the same transition twice), and the "until
- * resolved" mutes of alerts that resolved lifted.
+ * resolved" mutes of alerts that resolved lifted. Legs that closed while critical have their source's
+ * force orders read first, so that a liquidation is told as one (`legsClosedWhileCritical`).
  */
 export async function advanceStoredAccount(
-  deps: { config: Config; store: AccountStates & Pick<MuteStore, 'deleteMutes'>; log: Log },
+  deps: Pick<ReadDeps, 'exchange' | 'keys'> & {
+    config: Config;
+    store: AccountStates & Pick<MuteStore, 'deleteMutes'>;
+    log: Log;
+  },
   read: AccountRead,
-  ctx: { mutes: readonly Mute[]; chats: readonly ChatRoute[]; at: number },
+  ctx: { mutes: readonly Mute[]; chats: readonly ChatRoute[]; at: number; deadline?: number | undefined },
 ): Promise<Advanced> {
   const name = read.account.name;
   const sources: SourceReport[] = read.outcomes.map((o) =>
@@ -33,6 +39,11 @@ export async function advanceStoredAccount(
   );
   const positions = read.outcomes.flatMap((o) => (o.ok ? o.positions : []));
   const { state: prev, version } = await deps.store.loadAccount(name);
+  const closed = legsClosedWhileCritical(prev, read.outcomes);
+  const forceOrders =
+    closed.length === 0
+      ? undefined
+      : await readForceOrderEvidence({ ...deps, deadline: ctx.deadline }, read.account, closed);
   const result = advanceAccount({
     account: name,
     prev,
@@ -41,6 +52,7 @@ export async function advanceStoredAccount(
     nowMs: ctx.at,
     mutes: ctx.mutes,
     chats: ctx.chats,
+    forceOrders,
   });
   const saved = await deps.store.saveAccount(result.state, version);
   const report = { account: name, sources, saved, positions };

@@ -35,7 +35,7 @@ export async function digestDeliveries(
         lastOkAt: h.lastOkAt,
         openPositions: h.openPositions,
       })),
-      firing: Object.values(state?.alerts ?? {}).map((a) => a.alert),
+      firing: Object.values(state?.alerts ?? {}).map((a) => ({ ...a.alert, rung: a.rung ?? null, ack: a.ack ?? null })),
     });
   }
   return chats.map((c) => toDigestDelivery(c, slot, at, digest));

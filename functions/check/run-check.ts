@@ -58,7 +58,12 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
   const reads = await readAccounts({ ...deps, deadline: opts.deadline }, deps.config.accounts);
   await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const mutes = await deps.store.listMutes(at);
-  const advanced = await Promise.all(reads.map((read) => advanceStoredAccount(deps, read, { mutes, chats, at })));
+  // Force orders of legs that closed while critical are read against the same deadline as positions.
+  const advanced = await Promise.all(
+    reads.map((read) => advanceStoredAccount(deps, read, { mutes, chats, at, deadline: opts.deadline })),
+  );
+  // Again: a force-order read may have met a ban (only bans in force are written, so this is usually free).
+  await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const deliveries = advanced.flatMap((a) => a.deliveries);
   const accounts = advanced.map((a) => a.report.account);
   deliveries.push(...(await digestDeliveries(deps, accounts, chats, at)));

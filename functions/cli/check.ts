@@ -6,7 +6,7 @@ import { createLocalKeysProvider } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
 import { chatRoutes } from '#config/routes.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import { alertJson, renderAlertLine } from '#core/format/alert-text.js';
+import { notificationJson, renderAlertLine } from '#core/format/alert-text.js';
 import type { Log } from '#shared/log.js';
 import { DynamoChatReachability } from '#store/chat-reachability.js';
 import { DynamoStore } from '#store/dynamo-store.js';
@@ -94,7 +94,10 @@ export async function runCheckCommand(args: string[], io: CliIo, opts: CheckComm
   }
 }
 
-/** Notifications as lines on stdout: readable text, or one alert object per line with `--json`. */
+/**
+ * Notifications as lines on stdout: readable text, or with `--json` one line per notification, the alert
+ * object (the design's contract) plus its `kind` and `since` (when the alert started firing).
+ */
 export function consoleQueue(io: Pick<CliIo, 'stdout'>, json: boolean): AlertQueue {
   return {
     async send(deliveries: readonly Delivery[]) {
@@ -104,7 +107,7 @@ export function consoleQueue(io: Pick<CliIo, 'stdout'>, json: boolean): AlertQue
           continue;
         }
         for (const n of d.notifications) {
-          io.stdout(`${json ? JSON.stringify(alertJson(n.alert)) : renderAlertLine(n)}\n`);
+          io.stdout(`${json ? JSON.stringify(notificationJson(n)) : renderAlertLine(n)}\n`);
         }
       }
     },

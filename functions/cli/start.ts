@@ -4,6 +4,7 @@ import { BinanceClient } from '#binance/client.js';
 import { createLocalKeysProvider } from '#config/keys-provider.js';
 import { loadConfig, parseConfig } from '#config/load.js';
 import type { Config } from '#config/schema.js';
+import { ACK_CALLBACK } from '#contracts/callback-data.js';
 import { htmlToTerminal } from '#core/format/terminal.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
@@ -14,7 +15,8 @@ import { startLocalDynamo } from '#store/local-dynamo.js';
 import { BOT_COMMANDS } from '#telegram/command-list.js';
 import { ALLOWED_UPDATES } from '#telegram/webhook.js';
 import { parseOptions, positiveInt } from './args.js';
-import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
+import { buttonPress, findButton, renderButtons } from './demo/buttons.js';
+import { applyDemoStep, DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
 import { type CliIo, stopRequested } from './io.js';
 import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
@@ -30,6 +32,8 @@ const OPTIONS = {
 const TERMINAL_CHAT = 1;
 const LOCAL_TOKEN = '1000000001:terminal-bot-token-0000000000000000';
 const LOCAL_BOT = 'liqwatch_local_bot';
+/** Who types in the terminal, as the bot sees the user (`textUpdate` names the same one). */
+const TERMINAL_USER = { id: TERMINAL_CHAT, first_name: 'you' };
 
 /**
  * `npm start`: with no config, the demo (a simulated exchange whose prices move through the scenario);
@@ -47,9 +51,10 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const colour = Boolean(process.stdout.isTTY) && !io.env.NO_COLOR;
   try {
     let config: Config;
+    let pressAcknowledge = async () => {};
     let baseDir = io.cwd;
     let env = io.env;
-    let step: ((i: number) => void) | undefined;
+    let step: ((i: number) => Promise<void>) | undefined;
     if (demo) {
       const apiKey = randomBytes(32).toString('hex');
       const apiSecret = randomBytes(32).toString('hex');
@@ -64,12 +69,11 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
         },
         'demo',
       );
-      step = (i: number) => {
+      step = async (i: number) => {
         const s = DEMO_STEPS[i % DEMO_STEPS.length]!;
-        for (const [source, positions] of Object.entries(s.positions)) {
-          sim.setPositions(DEMO_ACCOUNT, source as (typeof SOURCE_IDS)[number], positions);
-        }
+        applyDemoStep(sim, s);
         io.stdout(`\n${colour ? '\u001b[2m' : ''}── ${s.note}${colour ? '\u001b[22m' : ''}\n`);
+        if (s.acknowledge) await pressAcknowledge();
       };
     } else {
       ({ config, baseDir } = await loadConfig(configSource, io.cwd));
@@ -113,8 +117,21 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     let printed = 0;
     const print = () => {
       if (!terminal) return;
-      for (const m of terminal.messages.slice(printed)) io.stdout(`\n${htmlToTerminal(m.text, colour)}\n`);
+      for (const m of terminal.messages.slice(printed)) {
+        const buttons = renderButtons(m);
+        io.stdout(`\n${htmlToTerminal(m.text, colour)}\n${buttons ? `${buttons}\n` : ''}`);
+      }
       printed = terminal.messages.length;
+    };
+    // The demo's trader presses Acknowledge under the newest critical alert, as a phone would: the bot
+    // gets Telegram's callback query and answers it through the local Bot API.
+    pressAcknowledge = async () => {
+      const found = terminal && findButton(terminal.messages, TERMINAL_CHAT, ACK_CALLBACK);
+      if (!terminal || !found) return void io.stdout('(no Acknowledge button to press)\n');
+      io.stdout(`you press [${found.button.text}]\n`);
+      const answered = terminal.callbackAnswers.length;
+      await runtime.bot.handleUpdate(buttonPress(found.message, found.button, TERMINAL_USER, Date.now()));
+      for (const a of terminal.callbackAnswers.slice(answered)) io.stdout(`↳ ${a.text ?? ''}\n`);
     };
 
     if (realTelegram) {
@@ -158,7 +175,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
           : config.schedule.pollSeconds || (config.schedule.everyMinutes ?? 1) * 60
         : positiveInt(o.interval, '--interval', 3);
     for (let i = 0; i < cycles && !stopping; i++) {
-      step?.(i);
+      await step?.(i);
       const report = await runtime.cycle();
       for (const a of report.accounts) for (const s of a.sources) if (!s.ok) log.warn(s.error ?? 'source failed');
       print();

@@ -7,7 +7,13 @@ export function chatRoutes(config: Config): ChatRoute[] {
   const own = config.telegram.chats ?? [];
   return [
     ...(config.telegram.chatIds ?? []).map((id) => ({ id })),
-    ...own.map((c) => ({ id: c.id, threadId: c.threadId, quietHours: c.quietHours, silent: c.silent })),
+    ...own.map((c) => ({
+      id: c.id,
+      threadId: c.threadId,
+      quietHours: c.quietHours,
+      silent: c.silent,
+      ringWhenEased: c.ringWhenEased,
+    })),
   ];
 }
 

@@ -39,6 +39,12 @@ const RepeatMinutes = z
   .min(1)
   .max(24 * 60, 'at most 1440 minutes (one day), so a firing alert is told again');
 
+/** Ladder rungs inside the critical tier, in % of the mark (0: past the liquidation price). */
+const LadderPct = z
+  .array(z.number().min(0).lt(100))
+  .max(10)
+  .refine((r) => new Set(r).size === r.length, { message: 'a rung is listed twice' });
+
 const LiqDistanceSchema = z
   .object({
     enabled: z.boolean().optional(),
@@ -48,8 +54,19 @@ const LiqDistanceSchema = z
     criticalPct: Pct.optional(),
     /** Hysteresis: a tier resolves only once the distance is this many points above its threshold. */
     resolveMarginPct: z.number().min(0).max(50).optional(),
-    /** Per-symbol thresholds. */
-    symbols: bySymbol(z.object({ warningPct: Pct.optional(), criticalPct: Pct.optional() }).strict()).optional(),
+    /** Crossing one of these rungs downward inside the critical tier is told at once. */
+    ladderPct: LadderPct.optional(),
+    /** A tier resolves or eases only once the distance has stayed clear of it this many minutes. */
+    holdDownMinutes: z.number().int().min(0).max(240).optional(),
+    /** Below `belowPct`, a firing alert repeats at least every `minutes` (until acknowledged). */
+    repeatByDepth: z
+      .array(z.object({ belowPct: Pct, minutes: RepeatMinutes }).strict())
+      .max(10)
+      .optional(),
+    /** Per-symbol thresholds and ladder. */
+    symbols: bySymbol(
+      z.object({ warningPct: Pct.optional(), criticalPct: Pct.optional(), ladderPct: LadderPct.optional() }).strict(),
+    ).optional(),
   })
   .strict();
 
@@ -67,6 +84,11 @@ const RulesSchema = z
   .object({
     liqDistance: LiqDistanceSchema.optional(),
     leverageCap: LeverageCapSchema.optional(),
+    /** A warning (critical when close) when the distance shrinks fast enough to turn critical within N minutes. */
+    approach: z
+      .object({ enabled: z.boolean().optional(), withinMinutes: z.number().int().min(1).max(120).optional() })
+      .strict()
+      .optional(),
     newHedgeLeg: z.object({ enabled: z.boolean().optional() }).strict().optional(),
     sourceDown: z
       .object({
@@ -127,6 +149,8 @@ const ChatSchema = z
     quietHours: z.object({ from: HHMM, to: HHMM, timeZone: TimeZone.optional() }).strict().optional(),
     /** Severities delivered without a sound (a critical alert always rings). */
     silent: z.array(z.enum(['info', 'warning'])).optional(),
+    /** An alert easing (critical to warning) arrives without a sound unless this is true. */
+    ringWhenEased: z.boolean().optional(),
   })
   .strict();
 

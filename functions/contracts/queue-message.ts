@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type Alert, alertKey, type Finding, type Notification, RULE_IDS, SEVERITIES } from '#core/alert.js';
+import {
+  type Alert,
+  alertKey,
+  type Finding,
+  NOTIFICATION_KINDS,
+  type Notification,
+  RULE_IDS,
+  SEVERITIES,
+} from '#core/alert.js';
 import type { ChatNotifications } from '#core/alerts.js';
 import type { Digest } from '#core/digest.js';
 import { POSITION_SIDES, SOURCE_IDS } from '#core/position.js';
@@ -27,9 +35,10 @@ export const FindingSchema: z.ZodType<Finding> = z.object(findingShape);
 const AlertSchema: z.ZodType<Alert> = z.object({ ...findingShape, status: z.enum(['firing', 'resolved']) });
 
 const NotificationSchema: z.ZodType<Notification> = z.object({
-  kind: z.enum(['firing', 'escalated', 'repeat', 'resolved']),
+  kind: z.enum(NOTIFICATION_KINDS),
   alert: AlertSchema,
   since: z.number(),
+  ack: z.object({ by: z.string(), at: z.number() }).optional(),
 });
 
 const SourceSummarySchema = z.object({
@@ -45,7 +54,13 @@ export const DigestSchema: z.ZodType<Digest> = z.object({
       account: z.string(),
       lastCycleAt: z.number().nullable(),
       sources: z.array(SourceSummarySchema),
-      firing: z.array(FindingSchema),
+      firing: z.array(
+        z.object({
+          ...findingShape,
+          rung: z.number().nullable().optional(),
+          ack: z.object({ by: z.string(), at: z.number() }).nullable().optional(),
+        }),
+      ),
     }),
   ),
 });

@@ -2,7 +2,7 @@ import type { PositionSide, SourceId } from './position.js';
 
 /**
  * Alerts, as the design's contract describes them ("Alert"), and the state an alert keeps between
- * cycles. `keys-refused` and `notional-cap` extend the design's rule list (README, "Rules").
+ * cycles. `keys-refused`, `notional-cap` and `approach` extend the design's rule list (README, "Rules").
  */
 export const RULE_IDS = [
   'liq-distance',
@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'source-down',
   'keys-refused',
   'notional-cap',
+  'approach',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -36,14 +37,36 @@ export interface Alert {
 /** What a rule finds this cycle: an alert that should be firing now. */
 export type Finding = Omit<Alert, 'status'>;
 
-/** Why a notification goes out. */
-export type NotificationKind = 'firing' | 'escalated' | 'repeat' | 'resolved';
+/**
+ * Why a notification goes out: a new alert, a climb to a higher severity, a ladder rung crossed
+ * downward inside the critical tier (`deepened`: `value` is the new distance, `threshold` the rung), a
+ * step down to a lower severity after the hold-down (`eased`: `severity` is the new tier), the same news
+ * after its repeat interval, the end of an alert, and a leg that closed while critical (`liquidated`).
+ */
+export const NOTIFICATION_KINDS = [
+  'firing',
+  'escalated',
+  'deepened',
+  'eased',
+  'repeat',
+  'resolved',
+  'liquidated',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Who acknowledged an alert from chat, and when. */
+export interface Acknowledgement {
+  by: string;
+  at: number;
+}
 
 export interface Notification {
   kind: NotificationKind;
   alert: Alert;
   /** When the alert started firing. */
   since: number;
+  /** Set when the alert was acknowledged. */
+  ack?: Acknowledgement | undefined;
 }
 
 /** What one chat was last told of an alert. */
@@ -62,11 +85,27 @@ export interface AlertState {
    * hours when the alert fired has no entry yet, and is told once that ends (if it still fires).
    */
   told: Record<string, Told>;
+  /** The deepest ladder rung told, in % (0: past the liquidation price); `null` above the ladder. */
+  rung?: number | null | undefined;
+  /** Set from chat: the alert then repeats at its slowest interval. Holds for the tier it was given in. */
+  ack?: Acknowledgement | null | undefined;
+  /** Since when the reading has been clear of the alert's tier: the start of its hold-down. */
+  clearSince?: number | null | undefined;
+  /** While critical: since when the reading has been clear of the warning tier too. */
+  clearOfWarningSince?: number | null | undefined;
 }
 
 /** An alert's identity across cycles: account, source, symbol, side and rule. */
 export function alertKey(a: Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide' | 'rule'>): string {
   return [a.account, a.source ?? '*', a.symbol ?? '*', a.positionSide ?? '*', a.rule].join('|');
+}
+
+/** The identity of a rule's alert about one leg: what `alertKey` is made of. */
+export function legAlertBase<R extends RuleId>(
+  rule: R,
+  p: { account: string; source: SourceId; symbol: string; positionSide: PositionSide },
+): Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide'> & { rule: R } {
+  return { rule, account: p.account, source: p.source, symbol: p.symbol, positionSide: p.positionSide };
 }
 
 /** Rules whose alerts are events: told once, never resolved. */

@@ -1,3 +1,4 @@
+import type { ForceOrderEvidence } from './force-order.js';
 import { type AccountState, emptyAccountState } from './lifecycle/account-state.js';
 import { evaluateCycle, type SourceOutcome } from './lifecycle/evaluate.js';
 import { type ChatNotifications, type ChatRoute, routeNotifications } from './lifecycle/route.js';
@@ -5,7 +6,10 @@ import { recordTold, transitionAlerts } from './lifecycle/transition.js';
 import type { Mute } from './mutes.js';
 import type { RuleSettings } from './rules/settings.js';
 
+export type { ForceOrder, ForceOrderEvidence } from './force-order.js';
+export { legsClosedWhileCritical } from './force-order.js';
 export type { AccountState } from './lifecycle/account-state.js';
+export { acknowledgeAlert } from './lifecycle/acknowledge.js';
 export type { SourceOutcome } from './lifecycle/evaluate.js';
 export type { ChatNotifications, ChatRoute } from './lifecycle/route.js';
 
@@ -17,6 +21,11 @@ export interface CycleInput {
   nowMs: number;
   mutes: readonly Mute[];
   chats: readonly ChatRoute[];
+  /**
+   * The force orders of the sources holding a leg that closed while critical (`legsClosedWhileCritical`),
+   * read since the alert began: they tell a liquidation from a close. Absent: it cannot be told.
+   */
+  forceOrders?: ForceOrderEvidence | undefined;
 }
 
 export interface CycleResult {
@@ -39,11 +48,13 @@ export function advanceAccount(input: CycleInput): CycleResult {
   const prev = input.prev ?? emptyAccountState(account);
   const evaluation = evaluateCycle({ account, prev, outcomes: input.outcomes, settings, nowMs });
   const chatIds = chats.map((c) => c.id);
-  const next = transitionAlerts({ prev: evaluation.prior, evaluation, chatIds, nowMs, settings });
+  const { forceOrders } = input;
+  const next = transitionAlerts({ prev: evaluation.prior, evaluation, chatIds, nowMs, settings, forceOrders });
   const { deliveries, routed } = routeNotifications({ owed: next.owed, mutes: input.mutes, chats, nowMs });
-  const { legs, health } = evaluation;
+  const { legs, health, distances } = evaluation;
+  const alerts = recordTold(next.alerts, routed, nowMs);
   return {
-    state: { account, legs, health, alerts: recordTold(next.alerts, routed, nowMs), lastCycleAt: nowMs },
+    state: { account, legs, health, alerts, lastCycleAt: nowMs, distances },
     deliveries,
     resolvedKeys: next.resolvedKeys,
     basis: prev.lastCycleAt ?? 0,

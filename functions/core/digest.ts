@@ -1,4 +1,4 @@
-import type { Finding } from './alert.js';
+import type { AlertState, Finding } from './alert.js';
 import type { SourceId } from './position.js';
 
 /** The daily digest: per account, when it was last checked, how each source fares, and what fires. */
@@ -10,5 +10,8 @@ export interface DigestAccount {
   account: string;
   lastCycleAt: number | null;
   sources: { source: SourceId; failures: number; lastOkAt: number | null; openPositions: number }[];
-  firing: Finding[];
+  firing: DigestAlert[];
 }
+
+/** An alert firing, with how deep it went and who acknowledged it (absent in a digest written before they were kept). */
+export type DigestAlert = Finding & Partial<Pick<AlertState, 'rung' | 'ack'>>;

@@ -13,10 +13,15 @@ import { SOURCE_IDS } from '#core/position.js';
 const SourceIdSchema = z.enum(SOURCE_IDS);
 const SeveritySchema = z.enum(SEVERITIES);
 
+// The fields after `told` came later: optional, so state saved before them reads as it was.
 const AlertStateSchema = z.object({
   alert: FindingSchema,
   since: z.number(),
   told: z.record(z.string(), z.object({ at: z.number(), severity: SeveritySchema })),
+  rung: z.number().nullable().optional(),
+  ack: z.object({ by: z.string(), at: z.number() }).nullable().optional(),
+  clearSince: z.number().nullable().optional(),
+  clearOfWarningSince: z.number().nullable().optional(),
 });
 
 const SourceHealthSchema = z.object({
@@ -40,6 +45,7 @@ export const AccountStateSchema: z.ZodType<AccountState> = z.object({
   health: z.partialRecord(SourceIdSchema, SourceHealthSchema),
   alerts: z.record(z.string(), AlertStateSchema),
   lastCycleAt: z.number().nullable(),
+  distances: z.record(z.string(), z.array(z.object({ at: z.number(), pct: z.number() }))).optional(),
 });
 
 export const MuteSchema: z.ZodType<Mute> = z.object({

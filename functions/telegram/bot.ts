@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'telegraf/types';
 import { capArg } from '#core/format/command-views.js';
 import { messageOf } from '#shared/errors.js';
 import { allowList, threadOf } from './access.js';
+import { ackCommands } from './commands/ack.js';
 import { alertsCommands } from './commands/alerts.js';
 import { markCommandEntity } from './commands/command-entity.js';
 import { helpCommands } from './commands/help.js';
@@ -36,7 +37,14 @@ export function createBot(opts: BotOptions): Telegraf<Context> {
   if (opts.botInfo) bot.botInfo = opts.botInfo;
   const { deps } = opts;
   bot.use(allowList(deps.config), markCommandEntity());
-  bot.use(helpCommands(), positionsCommands(deps), alertsCommands(deps), statusCommands(deps), muteCommands(deps));
+  bot.use(
+    helpCommands(),
+    positionsCommands(deps),
+    alertsCommands(deps),
+    statusCommands(deps),
+    muteCommands(deps),
+    ackCommands(deps),
+  );
   bot.on(message('text'), async (ctx) => {
     const text = ctx.message.text;
     if (!text.startsWith('/')) {

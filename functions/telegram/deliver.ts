@@ -1,12 +1,11 @@
-import { Markup, type Telegram } from 'telegraf';
+import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { encodeCallback } from '#contracts/callback-data.js';
 import type { QueueBody } from '#contracts/chat-notice.js';
-import type { Delivery } from '#contracts/queue-message.js';
 import { splitMessage } from '#core/format/html.js';
-import { alertRef, renderDelivery } from '#core/format/messages.js';
+import { renderDelivery } from '#core/format/messages.js';
 import { renderChatNotice } from '#core/format/reachability.js';
 import type { SendMarkers } from '#store/state-store.js';
+import { alertButtons } from './alert-buttons.js';
 import { type ChatAt, type ChatTrackerDeps, createChatTracker } from './chat-tracker.js';
 import { sendHtmlOrPlainText } from './plain-text-fallback.js';
 import { readSendFailure } from './telegram-refusal.js';
@@ -59,23 +58,6 @@ type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]
 const LEASE_MS = 60_000;
 /** Time kept after the last request for its sent marker and the batch's answer. */
 const AFTER_SEND_MS = 2_000;
-const MAX_BUTTON_ROWS = 4;
-
-/** Mute buttons under the firing alerts of a message, at most a few rows. */
-export function alertButtons(d: Delivery): ReturnType<typeof Markup.inlineKeyboard> | undefined {
-  if (d.kind !== 'alerts') return undefined;
-  const firing = d.notifications.filter((n) => n.alert.status === 'firing' && n.alert.rule !== 'new-hedge-leg');
-  if (firing.length === 0) return undefined;
-  const rows = firing.slice(0, MAX_BUTTON_ROWS).map((n) => {
-    const ref = alertRef(n.alert);
-    const label = firing.length === 1 ? '' : ` ${n.alert.symbol ?? n.alert.source ?? n.alert.account}`;
-    return [
-      Markup.button.callback(`🔇${label} 1h`, encodeCallback({ kind: 'mute', muteFor: '1h', ref })),
-      Markup.button.callback(`🔇${label} until resolved`, encodeCallback({ kind: 'mute', muteFor: 'res', ref })),
-    ];
-  });
-  return Markup.inlineKeyboard(rows);
-}
 
 type SendOptions = Parameters<typeof sendHtmlOrPlainText>[4];
 

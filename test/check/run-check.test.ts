@@ -109,7 +109,10 @@ async function setup(over: { apiKey?: string; configExtra?: Record<string, unkno
 
 describe('the check against the exchange simulator and dynalite', () => {
   it('a position drifting to liquidation: warning, critical, then resolved, and quiet in between', async () => {
-    const { cycle } = await setup();
+    // The tiers alone, one minute apart: no hold-down before the resolve, no pace rule (both have their own tests).
+    const { cycle } = await setup({
+      configExtra: { rules: { liqDistance: { holdDownMinutes: 0 }, approach: { enabled: false } } },
+    });
     const steps: [number, string[]][] = [
       [40_000, []],
       [43_000, ['firing:warning:liq-distance:BTCUSDT']],

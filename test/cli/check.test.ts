@@ -69,15 +69,16 @@ function run(args: string[]) {
 }
 
 describe('liqwatch check', () => {
-  it('--json prints one alert object per line, in the design contract', async () => {
+  it('--json prints one line per notification: the alert object in the design contract, then its kind and since', async () => {
+    const before = Date.now();
     const { code, stdout, stderr } = await run(['check', '--config', 'config.json', '--once', '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const alerts = stdout
+    const lines = stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(alerts).toEqual([
+    expect(lines).toEqual([
       {
         rule: 'liq-distance',
         severity: 'critical',
@@ -89,9 +90,38 @@ describe('liqwatch check', () => {
         value: 6,
         threshold: 7.5,
         message: expect.stringContaining('BTCUSDT LONG is 6% from liquidation'),
+        kind: 'firing',
+        since: expect.any(Number),
       },
-      expect.objectContaining({ rule: 'leverage-cap', severity: 'warning', value: 30, threshold: 20 }),
+      expect.objectContaining({ rule: 'leverage-cap', severity: 'warning', value: 30, threshold: 20, kind: 'firing' }),
     ]);
+    expect(Object.keys(lines[0]).slice(-2)).toEqual(['kind', 'since']);
+    expect(lines[0].since).toBeGreaterThanOrEqual(before);
+    expect(lines[0].since).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('--json says what changed from one run to the next: a rung crossed is deepened, the start kept', async () => {
+    const state = join(dir, 'state-json');
+    const json = (args: string[] = []) =>
+      run(['check', '--config', 'config.json', '--state-dir', state, '--json', ...args]).then((r) =>
+        r.stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      );
+    const [first] = await json();
+    expect(first).toMatchObject({ rule: 'liq-distance', kind: 'firing' });
+    // 2.9 % from liquidation: under the 3 % rung.
+    sim.updatePositions('main', 'usdm', (ps) => ps.map((p) => ({ ...p, markPrice: 48_400 })));
+    try {
+      const deeper = await json();
+      expect(deeper).toEqual([
+        expect.objectContaining({ rule: 'liq-distance', kind: 'deepened', threshold: 3, since: first.since }),
+      ]);
+    } finally {
+      sim.updatePositions('main', 'usdm', (ps) => ps.map((p) => ({ ...p, markPrice: 50_000 })));
+    }
   });
 
   it('with --state-dir, a second run remembers the first and stays quiet', async () => {
@@ -217,7 +247,7 @@ describe('liqwatch check with Telegram unreachable', () => {
       tg.setFaultPolicy(() => ({ kind: 'status', code: 502, description: 'Bad Gateway' }));
       sim.setPositions('main', 'usdm', [critical]);
 
-      // Act: the alert fires while Telegram is down, then resolves while it is still down.
+      // Act: the alert fires while Telegram is down, then its leg closes while it is still down.
       const first = await check('outbox-down');
       sim.setPositions('main', 'usdm', [flat]);
       const second = await check('outbox-down');
@@ -228,10 +258,10 @@ describe('liqwatch check with Telegram unreachable', () => {
       const third = await check('outbox-down');
       const fourth = await check('outbox-down');
 
-      // Assess: both go out, the alert before its resolution, each once.
+      // Assess: both go out, the alert before the news of its leg closing while critical, each once.
       expect(tg.messagesTo(42).map((m) => m.text)).toEqual([
         expect.stringContaining('🔴 <b>CRITICAL</b> · main usdm'),
-        expect.stringContaining('RESOLVED'),
+        expect.stringContaining('🔴 <b>CLOSED WHILE CRITICAL</b> · main usdm'),
       ]);
       expect(third).toMatchObject({ code: 0, stderr: '' });
       expect(fourth).toMatchObject({ code: 0, stderr: '' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedIo } from '#builders/cli.js';
 import { telegramUpdate } from '#builders/telegram.js';
+import { DEMO_STEPS } from '#cli/demo/scenario.js';
 import { main } from '#cli/main.js';
 import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/index.js';
@@ -19,15 +20,41 @@ async function* typed(lines: string[], gapMs: number) {
 describe('npm start (the demo)', () => {
   it('tells the story in the terminal and answers chat commands typed on standard input', async () => {
     const { out, io } = capturedIo({ stdin: typed(['/status', '/frobnicate'], 300) });
-    const code = await main(['start', '--cycles', '5', '--interval', '1'], io);
+    const code = await main(['start', '--cycles', String(DEMO_STEPS.length), '--interval', '1'], io);
     expect(code).toBe(0);
-    expect(out.stdout).toContain('liqwatch demo');
-    expect(out.stdout).toMatch(/🟠 WARNING · demo usdm\nBTCUSDT LONG is 11\.93% from liquidation/);
-    expect(out.stdout).toMatch(/🔴 CRITICAL · escalated · demo usdm/);
-    expect(out.stdout).toContain('New hedge leg: ETHUSDT SHORT');
-    expect(out.stdout).toContain('🩺 Status');
-    expect(out.stdout).toContain('Unknown command /frobnicate. Try /help.');
+    const shown = out.stdout;
+    expect(shown).toContain('liqwatch demo');
+    expect(shown).toMatch(/🟠 WARNING · demo usdm\nBTCUSDT LONG is 11\.93% from liquidation/);
+    expect(shown).toMatch(
+      /🔴 CRITICAL · escalated · demo usdm\n.*\n(.*\n)*\[🔇 1h\] \[🔇 until resolved\] \[☑️ Acknowledge\]/,
+    );
+    expect(shown).toContain('New hedge leg: ETHUSDT SHORT');
+    // Deeper, under the 5 % rung, then (acknowledged) under the 3 % rung.
+    expect(shown).toContain('🔴 deeper: 4.6 % from liquidation · demo usdm\nBTCUSDT LONG is 4.57% from liquidation');
+    expect(shown).toContain(
+      'you press [☑️ Acknowledge]\n↳ Acknowledged: repeats slow down; a new rung down is still told',
+    );
+    expect(shown).toMatch(
+      /🔴 deeper: 2\.5 % from liquidation · demo usdm\nBTCUSDT LONG is 2\.54% .*\n☑️ acknowledged by you just now\n\[🔇 1h\] \[🔇 until resolved\]\n/,
+    );
+    // The exchange liquidates it: told as such, with its price and quantity, not as a quiet resolve.
+    expect(shown).toContain('🔴 LIQUIDATED · demo usdm\nBTCUSDT LONG LIQUIDATED: 0.5 at 48000');
+    expect(shown).not.toMatch(/RESOLVED · demo usdm\nBTCUSDT/);
+    expect(shown).toContain('✅ RESOLVED · demo coinm');
+    // In that order.
+    const order = ['11.93%', 'escalated', 'deeper: 4.6', 'you press', 'deeper: 2.5', 'LIQUIDATED', 'RESOLVED'];
+    const at = order.map((t) => shown.indexOf(t));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(shown).toContain('🩺 Status');
+    expect(shown).toContain('Unknown command /frobnicate. Try /help.');
     expect(out.stderr).toBe('');
+  }, 30_000);
+
+  it('within the six cycles CI runs, shows a critical alert and the liquidation', async () => {
+    const { out, io } = capturedIo({ stdin: typed([], 0) });
+    expect(await main(['start', '--cycles', '6', '--interval', '1'], io)).toBe(0);
+    expect(out.stdout).toContain('CRITICAL');
+    expect(out.stdout).toContain('LIQUIDATED');
   }, 30_000);
 
   it('stops cleanly when asked (Ctrl-C)', async () => {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '#config/load.js';
+import { chatRoutes } from '#config/routes.js';
+import { ladderFor, resolveRuleSettings } from '#core/rules/settings.js';
 
 /*
  * Configs that must be refused, each with a message naming the field. The configs are JSON text, as
@@ -56,6 +58,66 @@ describe('config schema: what it refuses', () => {
       '{ "repeatMinutes": { "info": 1440, "warning": 1440, "critical": 1 }, "leverageCap": { "symbols": { "BTCUSDT": 50 } } }',
     );
     expect(problemsOf(text)).toEqual([]);
+  });
+});
+
+describe('config schema: the ladder, the hold-down, repeats by depth and the approach rule', () => {
+  it('accepts them at the top, per account and per symbol, and resolves them over the defaults', () => {
+    const config = parseConfig(
+      JSON.parse(
+        withRules(
+          '{ "liqDistance": { "ladderPct": [4, 2, 0], "holdDownMinutes": 20, "repeatByDepth": [{ "belowPct": 2, "minutes": 5 }], "symbols": { "ETHUSDT": { "ladderPct": [3] } } }, "approach": { "withinMinutes": 5 } }',
+          '{ "approach": { "enabled": false }, "liqDistance": { "holdDownMinutes": 0 } }',
+        ),
+      ),
+      'test',
+    );
+    const settings = resolveRuleSettings(config.rules, config.accounts[0]?.rules);
+    expect(settings.liqDistance).toMatchObject({
+      ladderPct: [4, 2, 0],
+      holdDownMinutes: 0,
+      repeatByDepth: [{ belowPct: 2, minutes: 5 }],
+    });
+    expect(settings.approach).toEqual({ enabled: false, withinMinutes: 5 });
+    expect(ladderFor(settings, 'BTCUSDT')).toEqual([4, 2, 0]);
+    // Past the liquidation price is always a rung.
+    expect(ladderFor(settings, 'ETHUSDT')).toEqual([3, 0]);
+  });
+
+  it('has the documented defaults', () => {
+    const { liqDistance, approach } = resolveRuleSettings();
+    expect([liqDistance.ladderPct, liqDistance.holdDownMinutes]).toEqual([[5, 3, 2, 1, 0], 30]);
+    expect(liqDistance.repeatByDepth.map((r) => `${r.minutes} min under ${r.belowPct}%`)).toEqual([
+      '30 min under 7.5%',
+      '10 min under 3%',
+      '2 min under 1%',
+    ]);
+    expect(approach).toEqual({ enabled: true, withinMinutes: 10 });
+  });
+
+  it.each([
+    ['rules.liqDistance.ladderPct', withRules('{ "liqDistance": { "ladderPct": [3, 3] } }'), /listed twice/],
+    ['rules.liqDistance.ladderPct[0]', withRules('{ "liqDistance": { "ladderPct": [-1] } }'), /0/],
+    ['rules.liqDistance.holdDownMinutes', withRules('{ "liqDistance": { "holdDownMinutes": 1.5 } }'), /int/],
+    [
+      'rules.liqDistance.repeatByDepth[0].minutes',
+      withRules('{ "liqDistance": { "repeatByDepth": [{ "belowPct": 3, "minutes": 0 }] } }'),
+      /1/,
+    ],
+    ['accounts[0].rules.approach.withinMinutes', withRules('{}', '{ "approach": { "withinMinutes": 0 } }'), /1/],
+    ['rules.approach', withRules('{ "approach": { "soon": 3 } }'), /soon/],
+  ])('refuses a bad value at %s', (path, text, why) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.startsWith(`${path}: `)).toBe(true);
+    expect(problems[0]).toMatch(why);
+  });
+
+  it('a chat may ask for easing to ring', () => {
+    const text = `{ "accounts": [${ACCOUNT}], "telegram": { "chats": [{ "id": 7, "ringWhenEased": true }] } }`;
+    expect(chatRoutes(parseConfig(JSON.parse(text), 'test'))).toEqual([
+      expect.objectContaining({ id: 7, ringWhenEased: true }),
+    ]);
   });
 });
 

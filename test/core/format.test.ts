@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { buildAlert } from '#builders/alert.js';
 import { atDistance, buildPosition } from '#builders/position.js';
-import type { Notification } from '#core/alert.js';
-import { renderPositions } from '#core/format/command-views.js';
+import type { AlertState, Notification } from '#core/alert.js';
+import type { AccountState } from '#core/alerts.js';
+import { closedWhileCriticalMessage, type ForceOrder } from '#core/force-order.js';
+import { notificationJson, renderAlertLine } from '#core/format/alert-text.js';
+import { renderFiring } from '#core/format/alerts-view.js';
+import { renderPositions, renderRules } from '#core/format/command-views.js';
 import { escapeHtml, htmlToPlainText, splitMessage, TELEGRAM_MESSAGE_LIMIT } from '#core/format/html.js';
-import { alertRef, renderNotification } from '#core/format/messages.js';
+import { alertRef, renderDigest, renderNotification } from '#core/format/messages.js';
 import { htmlToTerminal } from '#core/format/terminal.js';
+import { resolveRuleSettings } from '#core/rules/settings.js';
 
 const T = Date.UTC(2026, 0, 5, 12, 0);
+const HOUR = 3_600_000;
 const DEFAULT_TIERS = () => ({ warningPct: 15, criticalPct: 7.5 });
 
 describe('HTML for Telegram', () => {
@@ -76,5 +82,146 @@ describe('messages', () => {
     const a = alertRef(n({}).alert);
     expect(a).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(alertRef(n({ symbol: 'ETHUSDT' }).alert)).not.toBe(a);
+  });
+});
+
+describe('each kind of notification leads with what changed', () => {
+  const n = (kind: Notification['kind'], over: Partial<Notification['alert']> = {}): Notification => ({
+    kind,
+    since: T - 25 * 60_000,
+    alert: buildAlert(over),
+  });
+  /** What the lifecycle writes for a leg that closed while critical, given the force orders read. */
+  const closed = (evidence: ForceOrder[] | { error: string }) =>
+    closedWhileCriticalMessage(
+      { alert: buildAlert({ positionSide: 'LONG' }), since: T - HOUR, told: {} },
+      { usdm: evidence },
+    );
+  const order = (type: ForceOrder['type']): ForceOrder => ({
+    source: 'usdm',
+    symbol: 'BTCUSDT',
+    positionSide: 'LONG',
+    side: 'SELL',
+    price: 48_000,
+    qty: 0.5,
+    time: T - 60_000,
+    type,
+  });
+
+  it.each([
+    ['firing', {}, '🔴 <b>CRITICAL</b> · main usdm\n'],
+    ['escalated', {}, '🔴 <b>CRITICAL</b> · escalated · main usdm\n'],
+    ['repeat', {}, '🔴 <b>CRITICAL</b> · still firing · main usdm\n'],
+    ['deepened', { value: 2.1, threshold: 3 }, '🔴 <b>deeper: 2.1 % from liquidation</b> · main usdm\n'],
+    ['deepened', { value: -0.4, threshold: 0 }, '🔴 <b>deeper: past the liquidation price</b> · main usdm\n'],
+    ['eased', { severity: 'warning' as const, value: 9 }, '🟠 <b>eased to warning</b> · main usdm\n'],
+    ['liquidated', { message: closed([order('LIQUIDATION')]) }, '🔴 <b>LIQUIDATED</b> · main usdm\n'],
+    ['liquidated', { message: closed([order('ADL')]) }, '🔴 <b>AUTO-DELEVERAGED</b> · main usdm\n'],
+    ['liquidated', { message: closed({ error: 'HTTP 503' }) }, '🔴 <b>CLOSED WHILE CRITICAL</b> · main usdm\n'],
+    ['resolved', { status: 'resolved' as const }, '✅ <b>RESOLVED</b> · main usdm\n'],
+  ] as const)('%s %o', (kind, over, heading) => {
+    expect(renderNotification(n(kind, over), T).startsWith(heading)).toBe(true);
+  });
+
+  it('a liquidation says the price and quantity the force orders give', () => {
+    expect(renderNotification(n('liquidated', { message: closed([order('LIQUIDATION')]) }), T)).toContain(
+      'BTCUSDT LONG LIQUIDATED: 0.5 at 48000',
+    );
+  });
+
+  it('says who acknowledged, escaped, and when', () => {
+    const acked = { ...n('deepened', { value: 2.1, threshold: 3 }), ack: { by: '@a<b>&c', at: T - 5 * 60_000 } };
+    expect(renderNotification(acked, T)).toContain('\n☑️ acknowledged by @a&lt;b&gt;&amp;c 5 min ago');
+    expect(renderNotification({ ...acked, ack: { by: 'Ann', at: T - 10_000 } }, T)).toContain(
+      'acknowledged by Ann just now',
+    );
+  });
+
+  it.each([
+    ['firing', {}, '[CRITICAL] main usdm: '],
+    ['deepened', { value: 2.1, threshold: 3 }, '[CRITICAL] DEEPER: 2.1 % FROM LIQUIDATION main usdm: '],
+    ['eased', { severity: 'warning' as const }, '[WARNING] EASED TO WARNING main usdm: '],
+    ['liquidated', { message: closed([order('LIQUIDATION')]) }, '[CRITICAL] LIQUIDATED main usdm: '],
+    ['resolved', { status: 'resolved' as const }, '[OK] RESOLVED main usdm: '],
+  ] as const)('a terminal line of %s leads the same way', (kind, over, start) => {
+    expect(renderAlertLine(n(kind, over)).startsWith(start)).toBe(true);
+  });
+
+  it('the --json line is the alert object plus its kind and since', () => {
+    const line = notificationJson({ ...n('deepened', { value: 2.1, threshold: 3 }), ack: { by: 'Ann', at: T } });
+    expect(line).toEqual({ ...buildAlert({ value: 2.1, threshold: 3 }), kind: 'deepened', since: T - 25 * 60_000 });
+    expect(Object.keys(line).slice(-2)).toEqual(['kind', 'since']);
+  });
+});
+
+describe('/alerts', () => {
+  const state = (alerts: Record<string, AlertState>): AccountState => ({
+    account: 'main',
+    legs: {},
+    health: {},
+    alerts,
+    lastCycleAt: T,
+  });
+
+  it("shows how deep each alert went and who acknowledged it when, in the reader's zone", () => {
+    // Prepare: BTC under the 3 % rung, acknowledged the day before in Tokyo; ETH past its liquidation price.
+    const btc = {
+      alert: buildAlert({ value: 2.5 }),
+      since: T - HOUR,
+      told: {},
+      rung: 3,
+      ack: { by: '@x<y', at: T - 30 * HOUR },
+    };
+    const eth = { alert: buildAlert({ symbol: 'ETHUSDT', value: -1 }), since: T - HOUR, told: {}, rung: 0 };
+    const warn = { alert: buildAlert({ symbol: 'SOLUSDT', severity: 'warning', value: 12 }), since: T, told: {} };
+    // Act
+    const text = renderFiring([state({ b: btc, e: eth, w: warn })], [], T, { chatId: 1, timeZone: 'Asia/Tokyo' });
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('<b>3 alerts firing</b>');
+    expect(lines[1]).toMatch(/BTCUSDT LONG is 6\.6% from liquidation <i>\(1 h 0 min\)<\/i> · ⬇️ under 3 %$/);
+    expect(lines[2]).toBe('   ☑️ acknowledged by @x&lt;y at 4 Jan 15:00 Asia/Tokyo');
+    expect(lines[3]).toContain('⬇️ past the liquidation price');
+    expect(lines[4]).not.toMatch(/⬇️|acknowledged/);
+  });
+});
+
+describe('the daily digest', () => {
+  it('shows each alert firing with how deep it went and who acknowledged it', () => {
+    const text = renderDigest(
+      {
+        accounts: [
+          {
+            account: 'main',
+            lastCycleAt: T - 60_000,
+            sources: [{ source: 'usdm', failures: 0, lastOkAt: T, openPositions: 2 }],
+            firing: [
+              { ...buildAlert({ value: 2.5 }), rung: 3, ack: { by: 'Ann & co', at: T - 2 * HOUR } },
+              buildAlert({ symbol: 'ETHUSDT', severity: 'warning', message: 'ETHUSDT LONG is 12% from liquidation' }),
+            ],
+          },
+        ],
+      },
+      T,
+    );
+    expect(text).toContain(
+      '🔴 BTCUSDT LONG is 6.6% from liquidation · ⬇️ under 3 %\n   ☑️ acknowledged by Ann &amp; co at 10:00 UTC',
+    );
+    expect(text).toMatch(/🟠 ETHUSDT LONG is 12% from liquidation$/m);
+  });
+});
+
+describe('/rules', () => {
+  it('states the ladder, the hold-down, the repeats by depth and the approach rule in force', () => {
+    const settings = resolveRuleSettings({ liqDistance: { symbols: { BTCUSDT: { ladderPct: [4, 2] } } } });
+    const text = renderRules([{ account: 'main', settings }]);
+    expect(text).toContain(
+      'deeper told at 5, 3, 2, 1% and past the liquidation price; eases or resolves after 30 min clear',
+    );
+    expect(text).toContain(
+      'repeats under 7.5% every 30 min, under 3% every 10 min, under 1% every 2 min until acknowledged',
+    );
+    expect(text).toContain('BTCUSDT: warning ≤ 15%, critical ≤ 7.5%, deeper at 4, 2% and past the liquidation price');
+    expect(text).toContain('Closing in fast: warns when the pace reaches critical within 10 min');
   });
 });

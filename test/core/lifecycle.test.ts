@@ -136,6 +136,7 @@ describe('transition: findings against last cycle’s alerts', () => {
   const critical = finding({ severity: 'critical', value: 5, threshold: 7.5 });
   const hedge = finding({ rule: 'new-hedge-leg', positionSide: 'SHORT', value: -1, threshold: null });
   const down = finding({ rule: 'source-down', symbol: null, positionSide: null, value: 3, threshold: 3 });
+  const approach = finding({ rule: 'approach', value: 6, threshold: 10 });
   const toldAt = (at: number, severity: Finding['severity'] = 'warning') => ({ [CHAT]: { at, severity } });
 
   it.each<{
@@ -157,10 +158,10 @@ describe('transition: findings against last cycle’s alerts', () => {
       kept: 1,
     },
     {
-      case: 'a critical that eases to a warning is not news',
+      case: 'a critical that eases to a warning (its hold-down over) is told as eased',
       prev: [firing(critical, toldAt(T0 - MIN, 'critical'))],
       findings: [warning],
-      owed: [],
+      owed: ['eased:warning:liq-distance'],
       kept: 1,
     },
     {
@@ -222,6 +223,21 @@ describe('transition: findings against last cycle’s alerts', () => {
       kept: 0,
     },
     {
+      case: 'a critical leg that closed is liquidated, not resolved',
+      prev: [firing(critical, toldAt(T0 - MIN, 'critical'))],
+      owed: ['liquidated:critical:liq-distance'],
+      resolved: true,
+      kept: 0,
+    },
+    {
+      case: 'an approach the critical tier took over ends without a word',
+      prev: [firing(approach, toldAt(T0 - MIN))],
+      findings: [critical],
+      owed: ['firing:critical:liq-distance'],
+      resolved: true,
+      kept: 1,
+    },
+    {
       case: 'a hedge-leg event still owed to the chat is owed again',
       prev: [firing(hedge)],
       owed: ['firing:warning:new-hedge-leg'],
@@ -269,11 +285,32 @@ describe('transition: findings against last cycle’s alerts', () => {
     });
   });
 
-  it('remembers an eased tier as eased, so climbing back is told as an escalation', () => {
+  it('easing is told once: once routed it is recorded, so climbing back is told as an escalation', () => {
+    // Prepare
     const prev = byKey([firing(critical, toldAt(T0 - MIN, 'critical'))]);
-    const evaluation = { findings: [warning], watched: new Set<SourceId>(['usdm']), answered: { usdm: [] } };
-    const next = transitionAlerts({ prev, evaluation, chatIds: [CHAT], nowMs: T0, settings });
-    expect(Object.values(next.alerts)[0]?.told[CHAT]).toEqual({ at: T0 - MIN, severity: 'warning' });
+    const watched = new Set<SourceId>(['usdm']);
+    const eased = transitionAlerts({
+      prev,
+      evaluation: { findings: [warning], watched, answered: { usdm: [] } },
+      chatIds: [CHAT],
+      nowMs: T0,
+      settings,
+    });
+    // Act
+    const told = recordTold(eased.alerts, eased.owed, T0);
+    const again = (f: Finding) =>
+      transitionAlerts({
+        prev: told,
+        evaluation: { findings: [f], watched, answered: { usdm: [] } },
+        chatIds: [CHAT],
+        nowMs: T0 + MIN,
+        settings,
+      }).owed.map((o) => label(o.notification));
+    // Assess
+    expect(eased.owed.map((o) => label(o.notification))).toEqual(['eased:warning:liq-distance']);
+    expect(Object.values(told)[0]?.told[CHAT]).toEqual({ at: T0, severity: 'warning' });
+    expect(again(warning)).toEqual([]);
+    expect(again(critical)).toEqual(['escalated:critical:liq-distance']);
   });
 
   it('each chat is owed news on its own record, and nothing is recorded as told before it is routed', () => {
@@ -400,6 +437,35 @@ describe('route: what each chat hears now', () => {
       silent: false,
     },
     { case: 'news owed to another chat is not heard here', owed: [owe('firing', {}, 43)], heard: [] },
+    {
+      case: 'easing goes out without a sound',
+      owed: [owe('eased')],
+      heard: ['eased:warning:liq-distance'],
+      silent: true,
+    },
+    {
+      case: 'easing rings in a chat that asks for it',
+      owed: [owe('eased')],
+      chat: { id: CHAT, ringWhenEased: true },
+      heard: ['eased:warning:liq-distance'],
+      silent: false,
+    },
+    {
+      case: 'easing in quiet hours is good news: it goes out, without a sound',
+      owed: [owe('eased')],
+      chat: night,
+      nowMs: at(3),
+      heard: ['eased:warning:liq-distance'],
+      silent: true,
+    },
+    {
+      case: 'a deepening in quiet hours rings',
+      owed: [owe('deepened', critical)],
+      chat: night,
+      nowMs: at(3),
+      heard: ['deepened:critical:liq-distance'],
+      silent: false,
+    },
   ])('$case', ({ owed, mutes = [], chat = { id: CHAT }, nowMs = T0, heard, silent }) => {
     const { deliveries, routed } = routeNotifications({ owed, mutes, chats: [chat], nowMs });
     expect(deliveries.flatMap((d) => d.notifications.map(label))).toEqual(heard);

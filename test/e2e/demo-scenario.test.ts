@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinanceClient } from '#binance/client.js';
 import { SqsAlertQueue } from '#check/alert-queue.js';
 import { createCheckHandler } from '#check/handler.js';
-import { DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from '#cli/demo/scenario.js';
+import { buttonPress, findButton } from '#cli/demo/buttons.js';
+import { applyDemoStep, DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from '#cli/demo/scenario.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
+import { ACK_CALLBACK } from '#contracts/callback-data.js';
 import { htmlToTerminal } from '#core/format/terminal.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { type FakeSqs, startFakeSqs } from '#fakes/sqs/index.js';
@@ -15,7 +17,7 @@ import { type FakeTelegram, startFakeTelegram } from '#local/telegram-bot-api/in
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
-import { createBotHandler } from '#telegram/handler.js';
+import { createBotHandler, SECRET_HEADER } from '#telegram/handler.js';
 
 /*
  * The whole product on loopback: the demo scenario moves the simulated exchange, the check handler
@@ -26,6 +28,7 @@ import { createBotHandler } from '#telegram/handler.js';
 
 const TOKEN = '31337:e2e-token-AAAAAAAAAAAAAAAAAAAAAAAAAA';
 const CHAT = 4242;
+const WEBHOOK_SECRET = 'e2e_webhook_secret_000000';
 const apiKey = randomBytes(32).toString('hex');
 const apiSecret = randomBytes(32).toString('hex');
 
@@ -85,7 +88,7 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
         exchange,
         keys,
         token: TOKEN,
-        webhookSecret: 'e2e_webhook_secret_000000',
+        webhookSecret: WEBHOOK_SECRET,
         apiRoot: tg.apiRoot,
         log,
         now: () => clock.t,
@@ -96,8 +99,20 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
     const context = { getRemainingTimeInMillis: () => 60_000 };
 
     for (const [i, step] of DEMO_STEPS.entries()) {
-      for (const [source, positions] of Object.entries(step.positions)) {
-        sim.setPositions(DEMO_ACCOUNT, source as (typeof SOURCE_IDS)[number], positions);
+      applyDemoStep(sim, step);
+      // The trader presses Acknowledge under the newest critical alert; Telegram posts the press to the webhook.
+      if (step.acknowledge) {
+        const found = findButton(tg.messages, CHAT, ACK_CALLBACK);
+        expect(found, 'an Acknowledge button to press').toBeDefined();
+        const press = buttonPress(
+          found!.message,
+          found!.button,
+          { id: CHAT, first_name: 'Ann', username: 'ann' },
+          clock.t,
+        );
+        const answer = await bot({ headers: { [SECRET_HEADER]: WEBHOOK_SECRET }, body: JSON.stringify(press) });
+        expect(answer).toEqual({ statusCode: 200 });
+        expect(tg.callbackAnswers.at(-1)?.text).toBe('Acknowledged: repeats slow down; a new rung down is still told');
       }
       // Telegram has a bad moment while the position is critical, and another a step later.
       if (i === 3) tg.failNext('sendMessage', { kind: 'retryAfter', seconds: 30 }, { chatId: CHAT });
@@ -115,15 +130,24 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
 
     const phone = tg.messagesTo(CHAT).map((m) => htmlToTerminal(m.text, false));
     expect(phone).toEqual([
-      '🟠 WARNING · demo usdm\nBTCUSDT LONG is 11.93% from liquidation (mark 54500, liquidation 48000)',
-      '🟠 WARNING · demo usdm\nNew hedge leg: ETHUSDT SHORT -2 opened while the LONG leg is open',
-      '🔴 CRITICAL · escalated · demo usdm\nBTCUSDT LONG is 5.88% from liquidation (mark 51000, liquidation 48000)',
+      '🟠 WARNING · demo usdm\nBTCUSDT LONG is 11.93% from liquidation (mark 54500, liquidation 48000), −8.1 points in 1 min; at this pace liquidation in ~1 min',
+      '🔴 CRITICAL · escalated · demo usdm\nBTCUSDT LONG is 5.88% from liquidation (mark 51000, liquidation 48000), −14.1 points in 2 min; at this pace liquidation in under a minute\n\n🟠 WARNING · demo usdm\nNew hedge leg: ETHUSDT SHORT -2 opened while the LONG leg is open',
+      // Deeper under the 5 % rung, told at once, whatever the repeat timer says.
+      '🔴 deeper: 4.6 % from liquidation · demo usdm\nBTCUSDT LONG is 4.57% from liquidation (mark 50300, liquidation 48000), −15.4 points in 3 min; at this pace liquidation in under a minute',
+      // Acknowledged, and a new rung down is still told, saying who acknowledged it.
+      '🔴 deeper: 2.5 % from liquidation · demo usdm\nBTCUSDT LONG is 2.54% from liquidation (mark 49250, liquidation 48000), −17.5 points in 4 min; at this pace liquidation in under a minute\n☑️ acknowledged by @ann just now',
+      // The exchange's force order confirms the liquidation: told as such, never as a quiet resolve.
+      '🔴 LIQUIDATED · demo usdm\nBTCUSDT LONG LIQUIDATED: 0.5 at 48000\n☑️ acknowledged by @ann 1 min ago',
       '🟠 WARNING · demo coinm\nBTCUSD_PERP LONG leverage 25x is above the cap of 20x',
-      '✅ RESOLVED · demo usdm\nBTCUSDT LONG is back to 17.24% from liquidation (mark 58000) (fired 5 min ago)',
-      '✅ RESOLVED · demo coinm\nBTCUSD_PERP LONG leverage is 10x, within the cap of 20x (fired 3 min ago)',
+      '✅ RESOLVED · demo coinm\nBTCUSD_PERP LONG leverage is 10x, within the cap of 20x (fired 1 min ago)',
     ]);
-    // The critical one rang; warnings too (no chat setting makes them silent); the failed sends were retried.
-    expect(tg.messagesTo(CHAT)[2]!.disableNotification).toBe(false);
+    // The critical ones rang; warnings too (no chat setting makes them silent); the resolution came quietly.
+    const sent = tg.messagesTo(CHAT);
+    expect(sent.map((m) => m.disableNotification)).toEqual([false, false, false, false, false, false, true]);
+    // Acknowledge under the critical alert until it was acknowledged; none under the liquidation.
+    const acks = sent.map((m) => JSON.stringify(m.replyMarkup ?? null).includes('"ack:'));
+    expect(acks).toEqual([false, true, true, false, false, false, false]);
+    // The failed sends were retried.
     expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.status !== 200)).toHaveLength(2);
     expect(sqs.messages).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { Agent, request, WebSocket } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ExchangeSimulator,
   manyPositions,
@@ -10,6 +10,7 @@ import {
   type SourceId,
   startExchangeSimulator,
 } from '#local/exchange-simulator/index.js';
+import * as forceExamples from '../binance/force-order-examples.js';
 import * as seed from '../fixtures/seed-rows.js';
 
 const ed = generateKeyPairSync('ed25519');
@@ -884,6 +885,179 @@ describe('the request log and sockets', () => {
     await own.close();
     expect(await hanging).toBeInstanceOf(Error);
     expect(own.openSockets()).toBe(0);
+  });
+});
+
+const FORCE_ORDER_PATHS = {
+  usdm: '/fapi/v1/forceOrders',
+  coinm: '/dapi/v1/forceOrders',
+  'pm-um': '/papi/v1/um/forceOrders',
+  'pm-cm': '/papi/v1/cm/forceOrders',
+} as const;
+
+/*
+ * Force orders: `liquidate` closes a leg as the exchange does and records its force order, which the
+ * four force-order pages serve as documented (test/binance/force-order-examples.ts).
+ */
+describe('force orders', () => {
+  let t = 1_800_000_000_000;
+  let own: ExchangeSimulator;
+  beforeEach(async () => {
+    t = 1_800_000_000_000;
+    own = await startExchangeSimulator({ accounts: accounts(), now: () => t });
+  });
+  afterEach(() => own.close());
+
+  const ordersOf = async (path: string, params: Record<string, string> = {}, apiKey?: string) => {
+    const signer = apiKey === 'hedgeKey0002' ? hmac(HEDGE_SECRET) : undefined;
+    return signedGet(path, { on: own, params, ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
+  };
+
+  it.each([
+    ['usdm', 'BTCUSDT', forceExamples.usdmForceOrders[0]!],
+    ['coinm', 'BTCUSD_PERP', forceExamples.coinmForceOrders[0]!],
+    ['pm-um', 'BTCUSDT', forceExamples.pmUmForceOrders[0]!],
+    ['pm-cm', 'BTCUSD_PERP', forceExamples.pmCmForceOrders[0]!],
+  ] as const)('%s: the row has the page example’s fields, in its order', async (source, symbol, example) => {
+    const row = own.liquidate('main', source, symbol);
+    const res = await ordersOf(FORCE_ORDER_PATHS[source]);
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual([row]);
+    expect(Object.keys(row)).toEqual(Object.keys(example));
+    for (const [name, value] of Object.entries(example)) expect(typeof row[name], name).toBe(typeof value);
+    expect(row).toMatchObject({ status: 'FILLED', side: 'SELL', positionSide: 'BOTH', time: t, type: 'LIMIT' });
+    expect(String(row.clientOrderId)).toMatch(/^autoclose-1800000000000\d{6}$/);
+  });
+
+  it('a liquidation is filled at the liquidation price by default; the position pages then show the leg flat', async () => {
+    const row = own.liquidate('main', 'usdm', 'BTCUSDT');
+    expect(row).toMatchObject({ avgPrice: '50000', executedQty: '0.5', origQty: '0.5', cumQuote: '25000' });
+    // The order's own price is its limit, a little worse than the fill, as in the page's example.
+    expect(Number(row.price)).toBeLessThan(50_000);
+    const rows = (await signedGet(PATHS.usdm, { on: own })).json() as Row[];
+    expect(rows.find((r) => r.symbol === 'BTCUSDT')).toMatchObject({
+      positionAmt: '0',
+      entryPrice: '0',
+      liquidationPrice: '0',
+      markPrice: '50000.00000000',
+      updateTime: t,
+    });
+    // One USDⓈ-M book: the WebSocket API sees it closed too.
+    const ws = await openWs(own);
+    try {
+      const reply = await wsCall(ws, positionFrame(own, 'fo1'));
+      expect((reply.result as Row[]).find((r) => r.symbol === 'BTCUSDT')?.positionAmt).toBe('0');
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('an ADL of a short: "adl_autoclose", a buy, GTC; COIN-M in contracts with cumBase in the coin', async () => {
+    const row = own.liquidate('main', 'coinm', 'ETHUSD_PERP', { price: 3_900, type: 'ADL' });
+    expect(row).toMatchObject({
+      clientOrderId: 'adl_autoclose',
+      side: 'BUY',
+      timeInForce: 'GTC',
+      avgPrice: '3900',
+      executedQty: '10',
+      pair: 'ETHUSD',
+      cumBase: String(Math.round(((10 * 10) / 3_900) * 1e8) / 1e8),
+    });
+    expect(Number(row.price)).toBeGreaterThan(3_900);
+  });
+
+  it('hedge mode: the leg is named by side; Portfolio Margin then no longer lists it', async () => {
+    const row = own.liquidate('hedge', 'pm-um', 'ETHUSDT', { positionSide: 'SHORT' });
+    expect(row).toMatchObject({ positionSide: 'SHORT', side: 'BUY' });
+    const rows = (
+      await signedGet(PATHS['pm-um'], { on: own, apiKey: 'hedgeKey0002', signer: hmac(HEDGE_SECRET) })
+    ).json();
+    expect((rows as Row[]).map((r) => `${r.symbol} ${r.positionSide}`)).toEqual(['BTCUSDT LONG']);
+    const orders = (await ordersOf(FORCE_ORDER_PATHS['pm-um'], {}, 'hedgeKey0002')).json() as Row[];
+    expect(orders.map((r) => r.symbol)).toEqual(['ETHUSDT']);
+    // The main account's book is its own.
+    expect((await ordersOf(FORCE_ORDER_PATHS['pm-um'])).json()).toEqual([]);
+  });
+
+  it('liquidate refuses a leg that is not open, or two legs it cannot tell apart', () => {
+    expect(() => own.liquidate('main', 'usdm', 'SOLUSDT')).toThrow('main holds no open SOLUSDT leg on usdm');
+    expect(() => own.liquidate('hedge', 'usdm', 'BTCUSDT', { positionSide: 'SHORT' })).toThrow(/no open BTCUSDT SHORT/);
+    own.setPositions('hedge', 'coinm', [
+      { symbol: 'BTCUSD_PERP', positionSide: 'LONG', positionAmt: 1, entryPrice: 60_000, markPrice: 61_000 },
+      { symbol: 'BTCUSD_PERP', positionSide: 'SHORT', positionAmt: -1, entryPrice: 60_000, markPrice: 61_000 },
+    ]);
+    expect(() => own.liquidate('hedge', 'coinm', 'BTCUSD_PERP')).toThrow(/two open BTCUSD_PERP legs .* positionSide/);
+    expect(() => own.liquidate('nobody', 'coinm', 'BTCUSD_PERP')).toThrow(/no account named nobody/);
+    expect(() => own.liquidate('main', 'usdm', 'BTCUSDT', { price: 0 })).toThrow(/must be above 0, got 0/);
+  });
+
+  describe('parameters, as the pages document them', () => {
+    beforeEach(() => {
+      own.liquidate('main', 'usdm', 'BTCUSDT');
+      t += 3_600_000;
+      own.liquidate('main', 'usdm', 'ETHUSDT', { type: 'ADL' });
+    });
+    const symbols = (res: Answer) => (res.json() as Row[]).map((r) => r.symbol);
+
+    it('symbol, autoCloseType, startTime and endTime select; both kinds without autoCloseType', async () => {
+      const path = FORCE_ORDER_PATHS.usdm;
+      expect(symbols(await ordersOf(path))).toEqual(['BTCUSDT', 'ETHUSDT']);
+      expect(symbols(await ordersOf(path, { symbol: 'ETHUSDT' }))).toEqual(['ETHUSDT']);
+      expect(symbols(await ordersOf(path, { autoCloseType: 'LIQUIDATION' }))).toEqual(['BTCUSDT']);
+      expect(symbols(await ordersOf(path, { autoCloseType: 'ADL' }))).toEqual(['ETHUSDT']);
+      expect(symbols(await ordersOf(path, { startTime: String(t) }))).toEqual(['ETHUSDT']);
+      expect(symbols(await ordersOf(path, { endTime: String(t - 1) }))).toEqual(['BTCUSDT']);
+      expect(symbols(await ordersOf(path, { limit: '1' }))).toEqual(['BTCUSDT']);
+    });
+
+    it('without startTime: the 7 days before endTime (COIN-M: 200 days)', async () => {
+      own.liquidate('main', 'coinm', 'BTCUSD_PERP');
+      t += 8 * 86_400_000;
+      expect(symbols(await ordersOf(FORCE_ORDER_PATHS.usdm))).toEqual([]);
+      expect(symbols(await ordersOf(FORCE_ORDER_PATHS.usdm, { startTime: '0' }))).toEqual(['BTCUSDT', 'ETHUSDT']);
+      expect(symbols(await ordersOf(FORCE_ORDER_PATHS.coinm))).toEqual(['BTCUSD_PERP']);
+    });
+
+    it.each([
+      [{ autoCloseType: 'MARGIN_CALL' }, -1130, /autoCloseType/],
+      [{ limit: '101' }, -1130, /limit.*max 100/],
+      [{ limit: '0' }, -1130, /limit/],
+      [{ startTime: 'yesterday' }, -1100, /startTime/],
+      [{ startTime: '1800000000001', endTime: '1800000000000' }, -1130, /startTime/],
+      [{ symbol: 'NOPEUSDT' }, -1121, /Invalid symbol/],
+    ])('%o is refused with %d', async (params, code, message) => {
+      const res = await ordersOf(FORCE_ORDER_PATHS.usdm, params);
+      expect(res.status).toBe(400);
+      expect(res.json()).toEqual({ code, msg: expect.stringMatching(message) });
+    });
+
+    it('signed like every USER_DATA call: a bad signature is -1022, a stale timestamp -1021', async () => {
+      const path = FORCE_ORDER_PATHS['pm-cm'];
+      expect((await signedGet(path, { on: own, signer: hmac('wrong') })).json()).toMatchObject({ code: -1022 });
+      expect((await signedGet(path, { on: own, timestamp: t - 10_000 })).json()).toMatchObject({ code: -1021 });
+      expect((await signedGet(path, { on: own, apiKey: 'nobody01' })).json()).toMatchObject({ code: -2015 });
+    });
+  });
+
+  it('weight: 20 with a symbol, 50 without, on the host family of the page', async () => {
+    const used = (res: Answer) => Number(res.headers['x-mbx-used-weight-1m']);
+    expect(used(await ordersOf(FORCE_ORDER_PATHS.usdm))).toBe(50);
+    expect(used(await ordersOf(FORCE_ORDER_PATHS.usdm, { symbol: 'BTCUSDT' }))).toBe(70);
+    expect(used(await ordersOf(FORCE_ORDER_PATHS['pm-cm'], { symbol: 'BTCUSD_PERP' }))).toBe(20);
+    expect(used(await ordersOf(FORCE_ORDER_PATHS['pm-um']))).toBe(70);
+  });
+
+  it('a fault aimed at the page fails it while the positions still answer; the log names the book', async () => {
+    own.injectFault({ source: 'usdm', path: FORCE_ORDER_PATHS.usdm, times: 2 }, { kind: 'keyRevoked' });
+    expect((await ordersOf(FORCE_ORDER_PATHS.usdm)).json()).toMatchObject({ code: -2015 });
+    expect((await signedGet(PATHS.usdm, { on: own })).status).toBe(200);
+    expect((await ordersOf(FORCE_ORDER_PATHS.usdm)).status).toBe(401);
+    expect((await ordersOf(FORCE_ORDER_PATHS.usdm)).status).toBe(200);
+    expect(own.requests.filter((r) => r.path === FORCE_ORDER_PATHS.usdm).map((r) => [r.source, r.status])).toEqual([
+      ['usdm', 401],
+      ['usdm', 401],
+      ['usdm', 200],
+    ]);
   });
 });
 

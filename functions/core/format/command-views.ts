@@ -1,17 +1,14 @@
-import type { Finding } from '../alert.js';
 import { sideLabel } from '../alert.js';
 import type { AccountState } from '../alerts.js';
-import { isMuteActive, isMuted, type Mute, mutesOfChat } from '../mutes.js';
 import { compareByLiqDistance, liqDistancePct, type Position } from '../position.js';
 import type { RuleSettings } from '../rules/settings.js';
-import { alertOrigin, SEVERITY_MARK } from './alert-text.js';
 import { escapeHtml as e } from './html.js';
 import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from './numbers.js';
 import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
 import { ago, clock } from './times.js';
 
 /*
- * The answers to the bot's commands (/positions, /alerts, /status, /rules, /help) in Telegram's HTML,
+ * The answers to the bot's commands (/positions, /status, /rules, /help; /alerts in alerts-view.ts) in Telegram's HTML,
  * read at a glance on a phone. Every exchange- or user-supplied string is escaped.
  */
 
@@ -66,49 +63,6 @@ export function renderPositions(
   return [head, ...body, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
 }
 
-/** A chat reading an answer: its id, and the time zone it reads times in. */
-export interface Reader {
-  chatId: number;
-  timeZone: string;
-}
-
-/** When a mute ends, for the reader: the time, and the day when it is not today in the reader's zone. */
-function untilText(untilMs: number, nowMs: number, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
-  const date = day.format(untilMs) === day.format(nowMs) ? '' : `${day.format(untilMs)} `;
-  return `until ${date}${clock(untilMs, timeZone)}${timeZone === 'UTC' ? '' : ` ${timeZone}`}`;
-}
-
-/** `/alerts`: what is firing now, critical first, and the mutes the reading chat is under. */
-export function renderFiring(
-  states: readonly AccountState[],
-  allMutes: readonly Mute[],
-  nowMs: number,
-  reader: Reader,
-): string {
-  const mutes = mutesOfChat(allMutes, reader.chatId).filter((m) => isMuteActive(m, nowMs));
-  const firing: { f: Finding; since: number }[] = states.flatMap((s) =>
-    Object.values(s.alerts)
-      .filter((a) => a.alert.rule !== 'new-hedge-leg')
-      .map((a) => ({ f: a.alert, since: a.since })),
-  );
-  const rank = { critical: 0, warning: 1, info: 2 };
-  firing.sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || a.since - b.since);
-  const lines = firing.map(
-    ({ f, since }) =>
-      `${SEVERITY_MARK[f.severity]} ${e(alertOrigin(f))}: ${e(f.message)} <i>(${ago(nowMs - since)})</i>${isMuted(mutes, f, reader.chatId, nowMs) ? ' 🔇' : ''}`,
-  );
-  const muteLines = mutes.map(
-    (m) =>
-      `🔇 ${m.scope === 'all' ? 'everything' : e(m.target ?? '')} ${m.until === null ? 'until resolved' : untilText(m.until, nowMs, reader.timeZone)}`,
-  );
-  return [
-    firing.length ? `<b>${firing.length} alert${firing.length === 1 ? '' : 's'} firing</b>` : '✅ No alert firing.',
-    ...lines,
-    ...(muteLines.length ? ['', '<b>Mutes</b>', ...muteLines] : []),
-  ].join('\n');
-}
-
 /** `/status`: the last check of each source, failures, weight used per host, hosts not called for a ban. */
 export function renderStatus(
   states: readonly { account: string; state: AccountState | null; sources: readonly string[] }[],
@@ -161,11 +115,23 @@ export function renderRules(perAccount: readonly { account: string; settings: Ru
         ? `Liquidation distance: warning ≤ ${s.liqDistance.warningPct}%, critical ≤ ${s.liqDistance.criticalPct}% (resolves ${s.liqDistance.resolveMarginPct} pt above)`
         : 'Liquidation distance: off',
     );
-    for (const [symbol, t] of Object.entries(s.liqDistance.symbols)) {
+    if (s.liqDistance.enabled) {
+      const depth = s.liqDistance.repeatByDepth.map((r) => `under ${r.belowPct}% every ${r.minutes} min`);
       lines.push(
-        `  ${e(symbol)}: warning ≤ ${t.warningPct ?? s.liqDistance.warningPct}%, critical ≤ ${t.criticalPct ?? s.liqDistance.criticalPct}%`,
+        `  deeper told at ${ladderText(s.liqDistance.ladderPct)}; eases or resolves after ${s.liqDistance.holdDownMinutes} min clear`,
+        ...(depth.length ? [`  repeats ${depth.join(', ')} until acknowledged`] : []),
       );
     }
+    for (const [symbol, t] of Object.entries(s.liqDistance.symbols)) {
+      lines.push(
+        `  ${e(symbol)}: warning ≤ ${t.warningPct ?? s.liqDistance.warningPct}%, critical ≤ ${t.criticalPct ?? s.liqDistance.criticalPct}%${t.ladderPct ? `, deeper at ${ladderText(t.ladderPct)}` : ''}`,
+      );
+    }
+    lines.push(
+      s.approach.enabled
+        ? `Closing in fast: warns when the pace reaches critical within ${s.approach.withinMinutes} min`
+        : 'Closing in fast: off',
+    );
     lines.push(s.leverageCap.enabled ? `Leverage cap: ${s.leverageCap.default}x` : 'Leverage cap: off');
     for (const [symbol, cap] of Object.entries(s.leverageCap.symbols)) lines.push(`  ${e(symbol)}: ${cap}x`);
     lines.push(`New hedge leg: ${s.newHedgeLeg.enabled ? 'on' : 'off'}`);
@@ -183,13 +149,21 @@ export function renderRules(perAccount: readonly { account: string; settings: Ru
   return lines.join('\n');
 }
 
+/** A ladder as `/rules` says it: `5, 3, 2, 1% and past the liquidation price`. */
+function ladderText(rungs: readonly number[]): string {
+  const above = [...new Set(rungs)].filter((r) => r > 0).sort((a, b) => b - a);
+  return `${above.length ? `${above.join(', ')}% and ` : ''}past the liquidation price`;
+}
+
 export const HELP_TEXT = [
   '<b>liqwatch</b> warns you before a position is liquidated.',
   '',
   '/positions [account|source|symbol] — open positions, nearest to liquidation first',
-  '/alerts — alerts firing now, and mutes',
+  '/alerts — alerts firing now, how deep, who acknowledged them, and mutes',
   '/status — last check of each source, failures, weight used',
   '/mute &lt;account|symbol|all&gt; &lt;duration&gt; — e.g. <code>/mute BTCUSDT 1h</code>',
   '/unmute [account|symbol|all] — lift mutes',
   '/rules — thresholds in force',
+  '',
+  'Under a critical alert, Acknowledge slows its repeats; a new rung down is still told.',
 ].join('\n');

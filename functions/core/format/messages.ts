@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type Alert, alertKey, type Notification } from '../alert.js';
-import type { Digest } from '../digest.js';
-import { alertOrigin, SEVERITY_MARK } from './alert-text.js';
+import { type Alert, type AlertState, alertKey, type Finding, type Notification } from '../alert.js';
+import type { Digest, DigestAccount } from '../digest.js';
+import { alertOrigin, changeHeadline, SEVERITY_MARK } from './alert-text.js';
+import { renderStanding } from './alerts-view.js';
 import { escapeHtml as e } from './html.js';
 import { ago } from './times.js';
 
@@ -10,23 +11,28 @@ import { ago } from './times.js';
  * source, symbol and side, then the numbers that matter. Every exchange- or user-supplied string is escaped.
  */
 
-const KIND_WORD: Record<Notification['kind'], string> = {
-  firing: '',
-  escalated: ' · escalated',
-  repeat: ' · still firing',
-  resolved: '',
-};
-
-/** One alert: a heading line (severity, where) and a line of what. */
+/**
+ * One alert: a heading line that leads with what changed (the severity of a new alert; `escalated`,
+ * `still firing`, `deeper: 2.1 % from liquidation`, `eased to warning`, `LIQUIDATED`), then where, then
+ * a line of what, and who acknowledged it when someone did.
+ */
 export function renderNotification(n: Notification, nowMs: number): string {
   const a = n.alert;
-  if (a.status === 'resolved') {
+  if (n.kind === 'resolved') {
     return `✅ <b>RESOLVED</b> · ${e(alertOrigin(a))}\n${e(a.message)} <i>(fired ${ago(nowMs - n.since)} ago)</i>`;
   }
-  const kind = KIND_WORD[n.kind];
+  const change = changeHeadline(n);
+  // A new alert, an escalation or a repeat leads with its severity; the other kinds lead with the change.
+  const lead =
+    n.kind === 'firing' || n.kind === 'escalated' || n.kind === 'repeat'
+      ? `<b>${a.severity.toUpperCase()}</b>${change ? ` · ${change}` : ''}`
+      : `<b>${e(change)}</b>`;
   const since = n.kind === 'repeat' ? ` <i>(for ${ago(nowMs - n.since)})</i>` : '';
-  return `${SEVERITY_MARK[a.severity]} <b>${a.severity.toUpperCase()}</b>${kind} · ${e(alertOrigin(a))}\n${e(a.message)}${since}`;
+  const ack = n.ack ? `\n☑️ acknowledged by ${e(n.ack.by)} ${agoOrNow(nowMs - n.ack.at)}` : '';
+  return `${SEVERITY_MARK[a.severity]} ${lead} · ${e(alertOrigin(a))}\n${e(a.message)}${since}${ack}`;
 }
+
+const agoOrNow = (ms: number) => (ms < 60_000 ? 'just now' : `${ago(ms)} ago`);
 
 /** What a queue message carries to a chat, as far as its text goes. */
 export type MessageBody =
@@ -38,7 +44,18 @@ export function renderDelivery(d: MessageBody): string {
   return d.notifications.map((n) => renderNotification(n, d.at)).join('\n\n');
 }
 
-export function renderDigest(digest: Digest, nowMs: number): string {
+/**
+ * A digest as the renderer reads it: each alert firing may carry how deep it went and who acknowledged it
+ * (`Pick<AlertState, 'rung' | 'ack'>`), shown as `/alerts` shows them.
+ */
+export interface DigestView {
+  accounts: readonly (Omit<DigestAccount, 'firing'> & {
+    firing: readonly (Finding & Partial<Pick<AlertState, 'rung' | 'ack'>>)[];
+  })[];
+}
+
+/** The daily digest: per account what is open, whether the checks ran, and each alert firing with its depth and acknowledgement. */
+export function renderDigest(digest: DigestView, nowMs: number): string {
   const lines = ['📋 <b>Daily digest</b>'];
   for (const a of digest.accounts) {
     const last = a.lastCycleAt === null ? 'never checked' : `last check ${ago(nowMs - a.lastCycleAt)} ago`;
@@ -49,7 +66,10 @@ export function renderDigest(digest: Digest, nowMs: number): string {
       `<b>${e(a.account)}</b>: ${open} open position${open === 1 ? '' : 's'}, ${last}${down.length ? `; failing: ${e(down.join(', '))}` : ''}`,
     );
     if (a.firing.length === 0) lines.push('No alert firing.');
-    for (const f of a.firing) lines.push(`${SEVERITY_MARK[f.severity]} ${e(f.message)}`);
+    for (const f of a.firing) {
+      const standing = renderStanding(f, nowMs, 'UTC');
+      lines.push(`${SEVERITY_MARK[f.severity]} ${e(f.message)}${standing.depth}${standing.ack}`);
+    }
   }
   lines.push('', '<i>Checks are running; silence means all is well.</i>');
   return lines.join('\n');

@@ -10,3 +10,13 @@ export function ago(ms: number): string {
 export function clock(ms: number, timeZone = 'UTC'): string {
   return `${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms)} ${timeZone === 'UTC' ? 'UTC' : ''}`.trim();
 }
+
+/**
+ * A moment for a reader in `timeZone`: the time, and the day when it is not today there
+ * (`15:00 UTC`, `17 Mar 14:00 UTC`, `15 Mar 01:00 Asia/Tokyo`).
+ */
+export function dayClock(ms: number, nowMs: number, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' });
+  const date = day.format(ms) === day.format(nowMs) ? '' : `${day.format(ms)} `;
+  return `${date}${clock(ms, timeZone)}${timeZone === 'UTC' ? '' : ` ${timeZone}`}`;
+}

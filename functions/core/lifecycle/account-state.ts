@@ -11,6 +11,17 @@ export interface AccountState {
   health: Partial<Record<SourceId, SourceHealth>>;
   alerts: Record<string, AlertState>;
   lastCycleAt: number | null;
+  /**
+   * The last few distances to liquidation of each open leg, oldest first, for its pace; keyed by the
+   * alert key of the leg's `liq-distance` alert. Absent in state saved before it was kept.
+   */
+  distances?: Record<string, DistanceSample[]> | undefined;
+}
+
+/** One leg's distance to liquidation, in %, at one cycle. */
+export interface DistanceSample {
+  at: number;
+  pct: number;
 }
 
 /** The state of an account that has never been checked: no legs, no health, no alerts. */

@@ -1,12 +1,15 @@
-import type { AlertState, Finding } from '../alert.js';
+import { type AlertState, alertKey, type Finding } from '../alert.js';
 import type { Position, SourceId } from '../position.js';
+import { judgeApproach } from '../rules/approach.js';
+import type { TierState } from '../rules/hold-down.js';
 import { evaluateLeverageCap } from '../rules/leverage-cap.js';
-import { evaluateLiqDistance } from '../rules/liq-distance.js';
+import { type Judged, judgeLiqDistance } from '../rules/liq-distance.js';
 import { evaluateNewHedgeLeg, type LegBook, legBook } from '../rules/new-hedge-leg.js';
 import { evaluateNotionalCap } from '../rules/notional-cap.js';
+import { recordDistances } from '../rules/pace.js';
 import type { RuleSettings } from '../rules/settings.js';
 import { evaluateSourceDown, type SourceHealth } from '../rules/source-down.js';
-import type { AccountState } from './account-state.js';
+import type { AccountState, DistanceSample } from './account-state.js';
 import { readBooks, rekeyAlerts } from './books.js';
 
 /** One source's result this cycle, as the rules need it (never holding a secret). */
@@ -16,8 +19,8 @@ export type SourceOutcome =
 
 export interface EvaluateInput {
   account: string;
-  /** Only its legs, health and alerts are read: rules with hysteresis hold a tier that was firing. */
-  prev: Pick<AccountState, 'legs' | 'health' | 'alerts'>;
+  /** Its legs, health, alerts and distances are read: rules with hysteresis hold a tier that was firing. */
+  prev: Pick<AccountState, 'legs' | 'health' | 'alerts' | 'distances'>;
   /** One per watched source (the config lists a source once). */
   outcomes: readonly SourceOutcome[];
   settings: RuleSettings;
@@ -39,6 +42,10 @@ export interface Evaluation {
   answered: Partial<Record<SourceId, readonly Position[]>>;
   /** Last cycle's alerts under this cycle's keys: what the transition moves on from. */
   prior: Record<string, AlertState>;
+  /** Per finding key, the hold-down and ladder rung of the rules that keep them (`liq-distance`, `approach`). */
+  tiers: Record<string, TierState>;
+  /** Each open leg's last few distances, this cycle's included. */
+  distances: Record<string, DistanceSample[]>;
 }
 
 /**
@@ -54,15 +61,25 @@ export function evaluateCycle(input: EvaluateInput): Evaluation {
   const prior = rekeyAlerts(prev.alerts, watched);
   const answered: Evaluation['answered'] = {};
   const findings: Finding[] = [];
+  const tiers: Evaluation['tiers'] = {};
+  const readings = readBooks(input.outcomes, watched);
+  const distances = recordDistances(prev.distances, readings, watched, nowMs);
+  const ctx = { nowMs, distances };
+  const judged = (list: Judged[]) =>
+    list.map(({ finding, tier }) => {
+      tiers[alertKey(finding)] = tier;
+      return finding;
+    });
 
   for (const outcome of input.outcomes) {
     health[outcome.source] = nextHealth(health[outcome.source], outcome, nowMs);
     if (outcome.ok) legs[outcome.source] = legBook(outcome.positions);
   }
-  for (const { book, positions } of readBooks(input.outcomes, watched)) {
+  for (const { book, positions } of readings) {
     answered[book] = positions;
     findings.push(
-      ...evaluateLiqDistance(positions, prior, settings),
+      ...judged(judgeLiqDistance(positions, prior, settings, ctx)),
+      ...judged(judgeApproach(positions, prior, settings, ctx)),
       ...evaluateLeverageCap(positions, settings),
       ...evaluateNotionalCap(positions, prior, settings),
       ...evaluateNewHedgeLeg(account, book, positions, prev.legs[book], settings),
@@ -71,7 +88,7 @@ export function evaluateCycle(input: EvaluateInput): Evaluation {
     legs[book] = legBook(positions);
   }
   findings.push(...evaluateSourceDown(account, health, settings));
-  return { findings, legs, health, watched, answered, prior };
+  return { findings, legs, health, watched, answered, prior, tiers, distances };
 }
 
 /** A success clears the failure count; a failure adds to it and keeps what was last known. */

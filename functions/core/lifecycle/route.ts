@@ -10,6 +10,8 @@ export interface ChatRoute {
   quietHours?: QuietHours | undefined;
   /** Severities that arrive without a sound; a critical alert always rings. */
   silent?: readonly Severity[] | undefined;
+  /** An alert easing is good news and arrives without a sound, unless this is true. */
+  ringWhenEased?: boolean | undefined;
 }
 
 /** The notifications of one cycle for one chat, to go out as one message. */
@@ -37,8 +39,9 @@ export interface Routing {
 
 /**
  * Step 3 of the alert lifecycle: what each chat hears now. A mute holds an alert back from the chats it
- * covers; quiet hours hold back all but critical alerts and resolutions, and make the message silent
- * unless a critical fires. A chat's `silent` severities arrive without a sound.
+ * covers; quiet hours hold back all but critical alerts and good news (resolutions, easing), and make
+ * the message silent unless a critical fires. A chat's `silent` severities arrive without a sound, and
+ * so does easing unless the chat asks for it to ring.
  */
 export function routeNotifications(input: RouteInput): Routing {
   const { mutes, nowMs } = input;
@@ -49,7 +52,7 @@ export function routeNotifications(input: RouteInput): Routing {
     const mine = input.owed.filter(({ chatId, notification: { kind, alert } }) => {
       if (chatId !== chat.id || isMuted(mutes, alert, chat.id, nowMs)) return false;
       // Held back notifications are owed again next cycle: the chat is told when the quiet hours end.
-      return !quiet || kind === 'resolved' || alert.severity === 'critical';
+      return !quiet || kind === 'resolved' || kind === 'eased' || alert.severity === 'critical';
     });
     if (mine.length === 0) continue;
     routed.push(...mine);
@@ -57,6 +60,7 @@ export function routeNotifications(input: RouteInput): Routing {
     const rings = notifications.some(
       (n) =>
         n.alert.status === 'firing' &&
+        (n.kind !== 'eased' || chat.ringWhenEased === true) &&
         (n.alert.severity === 'critical' || (!quiet && !(chat.silent ?? []).includes(n.alert.severity))),
     );
     deliveries.push({ chatId: chat.id, threadId: chat.threadId, silent: !rings, notifications });

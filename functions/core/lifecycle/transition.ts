@@ -6,11 +6,13 @@ import {
   isEventRule,
   type Notification,
   type NotificationKind,
-  SEVERITY_RANK,
 } from '../alert.js';
+import { closedWhileCriticalMessage, type ForceOrderEvidence, isLegOpen, wasCritical } from '../force-order.js';
+import type { TierState } from '../rules/hold-down.js';
 import { resolutionMessage } from '../rules/resolution.js';
 import type { RuleSettings } from '../rules/settings.js';
 import type { Evaluation } from './evaluate.js';
+import { firingKind, nextAlertState, notificationOf } from './news.js';
 
 /** An event alert nobody could be told of within a day is dropped. */
 const EVENT_TTL_MS = 24 * 3_600_000;
@@ -18,11 +20,13 @@ const EVENT_TTL_MS = 24 * 3_600_000;
 export interface TransitionInput {
   /** Last cycle's alerts by key. */
   prev: Readonly<Record<string, AlertState>>;
-  evaluation: Pick<Evaluation, 'findings' | 'watched' | 'answered'>;
+  evaluation: Pick<Evaluation, 'findings' | 'watched' | 'answered'> & { tiers?: Record<string, TierState> };
   /** The chats that hear of this account, each told on its own record (ids are unique). */
   chatIds: readonly number[];
   nowMs: number;
-  settings: Pick<RuleSettings, 'repeatMinutes'>;
+  settings: Pick<RuleSettings, 'repeatMinutes' | 'liqDistance'>;
+  /** Force orders of the sources whose critical legs closed: a liquidation is told as one. */
+  forceOrders?: ForceOrderEvidence | undefined;
 }
 
 /** A notification one chat is owed by the lifecycle, before mutes and quiet hours have their say. */
@@ -43,28 +47,31 @@ export interface Transition {
 
 /**
  * Step 2 of the alert lifecycle: findings against last cycle's alerts. A chat is owed a new alert
- * (`firing`), a climb to a higher severity (`escalated`), the same news after the severity's repeat
- * interval (`repeat`) and the end of an alert it was told of (`resolved`); nothing else. An alert whose
- * source did not answer is kept as it was: an outage is not a recovery. Pure: `prev` is not changed.
+ * (`firing`), a climb to a higher severity (`escalated`), a ladder rung crossed downward while critical
+ * (`deepened`, whatever the repeat timer says), a step down once the hold-down let the tier go
+ * (`eased`), the same news after its repeat interval (`repeat`, tighter with depth until acknowledged),
+ * the end of an alert it was told of (`resolved`), and a leg that closed while critical (`liquidated`,
+ * never a quiet resolve); at most one of them per alert and cycle. An alert whose source did not answer
+ * is kept as it was: an outage is not a recovery. Pure: `prev` is not changed.
  */
 export function transitionAlerts(input: TransitionInput): Transition {
   const { prev, evaluation, chatIds, nowMs, settings } = input;
   const alerts: Record<string, AlertState> = {};
   const owed: OwedNotification[] = [];
   const resolvedKeys: string[] = [];
-  const owe = (key: string, alert: Alert, since: number, kindFor: (chatId: number) => NotificationKind | null) => {
+  const owe = (key: string, alert: Alert, state: AlertState, kindFor: (chatId: number) => NotificationKind | null) => {
     for (const chatId of chatIds) {
       const kind = kindFor(chatId);
-      if (kind !== null) owed.push({ key, chatId, notification: { kind, alert, since } });
+      if (kind !== null) owed.push({ key, chatId, notification: notificationOf(kind, alert, state) });
     }
   };
 
   for (const finding of evaluation.findings) {
     const key = alertKey(finding);
     if (Object.hasOwn(alerts, key)) continue;
-    const state = nextAlertState(prev[key], finding, nowMs);
+    const { state, deeper } = nextAlertState(prev[key], finding, evaluation.tiers?.[key], nowMs);
     alerts[key] = state;
-    owe(key, { ...finding, status: 'firing' }, state.since, (chatId) => firingKind(state, chatId, nowMs, settings));
+    owe(key, { ...finding, status: 'firing' }, state, (id) => firingKind(state, id, nowMs, settings, deeper));
   }
 
   const keysRefused = evaluation.findings.some((f) => f.rule === 'keys-refused');
@@ -82,24 +89,31 @@ export function transitionAlerts(input: TransitionInput): Transition {
       // An event is told once; it stays only for chats still owed it.
       if (nowMs - before.since < EVENT_TTL_MS && chatIds.some((id) => !before.told[id])) {
         alerts[key] = before;
-        owe(key, { ...before.alert, status: 'firing' }, before.since, (id) => (before.told[id] ? null : 'firing'));
+        owe(key, { ...before.alert, status: 'firing' }, before, (id) => (before.told[id] ? null : 'firing'));
       }
       continue;
     }
     resolvedKeys.push(key);
+    const toldOf = (kind: NotificationKind) => (id: number) => (before.told[id] ? kind : null);
+    if (positions !== undefined && wasCritical(before) && !isLegOpen(before.alert, positions)) {
+      // Told loud, as a critical, to every chat that heard of the alert: the trader must look.
+      const message = closedWhileCriticalMessage(before, input.forceOrders);
+      owe(key, { ...before.alert, severity: 'critical', status: 'firing', message }, before, toldOf('liquidated'));
+      continue;
+    }
+    // The leg's critical tier took over from its approach: that alert says all there is to say.
+    if (rule === 'approach' && evaluation.findings.some((f) => isCriticalOfLeg(f, before.alert))) continue;
     const message =
       source !== null && positions === undefined
         ? resolutionMessage(before.alert, null, keysRefused)
         : resolutionMessage(before.alert, positions ?? []);
-    owe(key, { ...before.alert, status: 'resolved', message }, before.since, (id) =>
-      before.told[id] ? 'resolved' : null,
-    );
+    owe(key, { ...before.alert, status: 'resolved', message }, before, toldOf('resolved'));
   }
   return { alerts, owed, resolvedKeys };
 }
 
 /**
- * Records that chats were told: each routed notification that is not a resolution becomes the chat's
+ * Records that chats were told: each routed notification that is not an alert's end becomes the chat's
  * `told` entry, so the same news is not sent again before its repeat interval. Returns new states.
  */
 export function recordTold(
@@ -110,7 +124,7 @@ export function recordTold(
   const next = { ...alerts };
   for (const { key, chatId, notification } of routed) {
     const state = next[key];
-    if (!state || notification.kind === 'resolved') continue;
+    if (!state || notification.kind === 'resolved' || notification.kind === 'liquidated') continue;
     next[key] = {
       ...state,
       told: { ...state.told, [chatId]: { at: nowMs, severity: notification.alert.severity } },
@@ -119,27 +133,12 @@ export function recordTold(
   return next;
 }
 
-/** The finding as it fires now, with its start kept and a tier that eased remembered as eased. */
-function nextAlertState(before: AlertState | undefined, finding: Finding, nowMs: number): AlertState {
-  const told = { ...before?.told };
-  for (const [chat, t] of Object.entries(told)) {
-    // So that climbing back is told again as an escalation.
-    if (SEVERITY_RANK[t.severity] > SEVERITY_RANK[finding.severity]) told[chat] = { ...t, severity: finding.severity };
-  }
-  return { alert: finding, since: before?.since ?? nowMs, told };
-}
-
-function firingKind(
-  state: AlertState,
-  chatId: number,
-  nowMs: number,
-  settings: Pick<RuleSettings, 'repeatMinutes'>,
-): NotificationKind | null {
-  const told = state.told[chatId];
-  const severity = state.alert.severity;
-  if (!told) return 'firing';
-  if (SEVERITY_RANK[severity] > SEVERITY_RANK[told.severity]) return 'escalated';
-  if (isEventRule(state.alert.rule)) return null;
-  if (nowMs - told.at >= settings.repeatMinutes[severity] * 60_000) return 'repeat';
-  return null;
+function isCriticalOfLeg(f: Finding, of: Finding): boolean {
+  return (
+    f.rule === 'liq-distance' &&
+    f.severity === 'critical' &&
+    f.source === of.source &&
+    f.symbol === of.symbol &&
+    f.positionSide === of.positionSide
+  );
 }

@@ -31,6 +31,13 @@ export function resolutionMessage(before: Finding, positions: readonly Position[
       return leg ? `${name} leverage is ${leg.leverage}x, within the cap of ${before.threshold}x` : `${name} is closed`;
     case 'notional-cap':
       return leg ? `${name} notional is back below ${before.threshold}% of the bracket's maximum` : `${name} is closed`;
+    case 'approach': {
+      const d = leg ? liqDistancePct(leg) : null;
+      if (!leg) return `${name} is closed`;
+      return d === null
+        ? `${name} has no liquidation price any more`
+        : `${name} is no longer closing in fast (${round2(d)}% from liquidation)`;
+    }
     case 'source-down':
       return `${before.source} answers again`;
     case 'keys-refused':

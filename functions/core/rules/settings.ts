@@ -1,4 +1,17 @@
-import type { Severity } from '../alert.js';
+import type { Finding, Severity } from '../alert.js';
+
+/** Per-symbol liquidation-distance settings, over the account's. */
+export interface SymbolLiqSettings {
+  warningPct?: number | undefined;
+  criticalPct?: number | undefined;
+  ladderPct?: number[] | undefined;
+}
+
+/** Below this distance (in %), a firing `liq-distance` alert repeats at least this often. */
+export interface DepthRepeat {
+  belowPct: number;
+  minutes: number;
+}
 
 /** Rule settings with every default applied, for one account. */
 export interface RuleSettings {
@@ -7,8 +20,16 @@ export interface RuleSettings {
     warningPct: number;
     criticalPct: number;
     resolveMarginPct: number;
-    symbols: Record<string, { warningPct?: number | undefined; criticalPct?: number | undefined }>;
+    /** Rungs inside the critical tier, in %: crossing one downward is told at once (0: past the liquidation price). */
+    ladderPct: number[];
+    /** A tier resolves or eases only once the distance has stayed clear of it this long. */
+    holdDownMinutes: number;
+    /** Tighter repeats the deeper a leg is, until the alert is acknowledged. */
+    repeatByDepth: DepthRepeat[];
+    symbols: Record<string, SymbolLiqSettings>;
   };
+  /** `approach`: the distance shrinking fast enough to reach the critical tier within `withinMinutes`. */
+  approach: { enabled: boolean; withinMinutes: number };
   leverageCap: { enabled: boolean; default: number; symbols: Record<string, number> };
   newHedgeLeg: { enabled: boolean };
   sourceDown: { enabled: boolean; afterFailures: number };
@@ -25,9 +46,13 @@ export interface RulesInput {
         warningPct?: number | undefined;
         criticalPct?: number | undefined;
         resolveMarginPct?: number | undefined;
-        symbols?: Record<string, { warningPct?: number | undefined; criticalPct?: number | undefined }> | undefined;
+        ladderPct?: number[] | undefined;
+        holdDownMinutes?: number | undefined;
+        repeatByDepth?: DepthRepeat[] | undefined;
+        symbols?: Record<string, SymbolLiqSettings> | undefined;
       }
     | undefined;
+  approach?: { enabled?: boolean | undefined; withinMinutes?: number | undefined } | undefined;
   leverageCap?:
     | { enabled?: boolean | undefined; default?: number | undefined; symbols?: Record<string, number> | undefined }
     | undefined;
@@ -39,7 +64,23 @@ export interface RulesInput {
 }
 
 export const DEFAULT_RULES: RuleSettings = {
-  liqDistance: { enabled: true, warningPct: 15, criticalPct: 7.5, resolveMarginPct: 1, symbols: {} },
+  liqDistance: {
+    enabled: true,
+    warningPct: 15,
+    criticalPct: 7.5,
+    resolveMarginPct: 1,
+    ladderPct: [5, 3, 2, 1, 0],
+    // Measured by replay (test/replay/measure-hold-down.ts): the least with no flap in any 120-minute
+    // window of ../shared/market-data is 25; on the whole AVAX crash day 15 flaps 9 times, 30 once.
+    holdDownMinutes: 30,
+    repeatByDepth: [
+      { belowPct: 7.5, minutes: 30 },
+      { belowPct: 3, minutes: 10 },
+      { belowPct: 1, minutes: 2 },
+    ],
+    symbols: {},
+  },
+  approach: { enabled: true, withinMinutes: 10 },
   leverageCap: { enabled: true, default: 20, symbols: {} },
   newHedgeLeg: { enabled: true },
   sourceDown: { enabled: true, afterFailures: 3 },
@@ -64,6 +105,7 @@ export function resolveRuleSettings(...layers: (RulesInput | undefined)[]): Rule
         ...defined(layer.leverageCap),
         symbols: { ...s.leverageCap.symbols, ...layer.leverageCap?.symbols },
       },
+      approach: { ...s.approach, ...defined(layer.approach) },
       newHedgeLeg: { ...s.newHedgeLeg, ...defined(layer.newHedgeLeg) },
       sourceDown: { ...s.sourceDown, ...defined(layer.sourceDown) },
       keysRefused: { ...s.keysRefused, ...defined(layer.keysRefused) },
@@ -81,6 +123,31 @@ export function liqThresholds(s: RuleSettings, symbol: string): { warningPct: nu
     warningPct: own?.warningPct ?? s.liqDistance.warningPct,
     criticalPct: own?.criticalPct ?? s.liqDistance.criticalPct,
   };
+}
+
+/**
+ * The ladder of one symbol, deepest last. Past the liquidation price (0) is always a rung, and rungs at
+ * or above the critical threshold are left out: reaching them is the escalation to critical itself.
+ */
+export function ladderFor(s: RuleSettings, symbol: string): number[] {
+  const rungs = s.liqDistance.symbols[symbol]?.ladderPct ?? s.liqDistance.ladderPct;
+  const critical = liqThresholds(s, symbol).criticalPct;
+  return [...new Set([...rungs, 0])].filter((r) => r < critical).sort((a, b) => b - a);
+}
+
+/**
+ * Minutes between repeats of an alert that keeps firing: its severity's, tightened by depth for a
+ * `liq-distance` alert under a `repeatByDepth` line, unless acknowledged (then the severity's, the slowest).
+ */
+export function repeatMinutesFor(
+  s: Pick<RuleSettings, 'repeatMinutes' | 'liqDistance'>,
+  alert: Finding,
+  acknowledged: boolean,
+): number {
+  const base = s.repeatMinutes[alert.severity];
+  const { value } = alert;
+  if (acknowledged || alert.rule !== 'liq-distance' || value === null) return base;
+  return Math.min(base, ...s.liqDistance.repeatByDepth.filter((r) => value < r.belowPct).map((r) => r.minutes));
 }
 
 export function leverageCapFor(s: RuleSettings, symbol: string): number {

@@ -2,9 +2,18 @@ import { checkApiKey, checkSignature, checkTimestamp, type SignatureCheck, signa
 import type { ExchangeError } from './errors.js';
 import { FaultBook } from './faults.js';
 import { applyFilters } from './filters.js';
-import { legsFor, renderRow } from './rows.js';
+import {
+  closedLeg,
+  type ForceOrderBook,
+  forceOrderBookOf,
+  forceOrderOf,
+  renderForceOrder,
+  type SimForceOrder,
+  selectForceOrders,
+} from './force-orders.js';
+import { legsFor, listedSideOf, renderRow } from './rows.js';
 import { parsePositions } from './scenario.js';
-import type { SimAccount, SimPosition, SourceId } from './types.js';
+import type { SimAccount, SimLiquidation, SimPosition, SimPositionSide, SourceId } from './types.js';
 import { type HostFamily, WeightMeter } from './weight.js';
 
 /** Where each source lives and what one call costs (seeds README table). */
@@ -29,6 +38,7 @@ interface AccountState {
   account: SimAccount;
   check: SignatureCheck;
   positions: Map<SourceId, SimPosition[]>;
+  forceOrders: Map<ForceOrderBook, SimForceOrder[]>;
 }
 
 /**
@@ -43,6 +53,8 @@ export class Exchange {
   readonly #accounts: AccountState[];
 
   readonly #clock: () => number;
+  /** Force orders are numbered across the exchange, as the pages' `orderId`s are. */
+  #nextOrderId = 6_071_832_819;
 
   constructor(opts: {
     accounts: SimAccount[];
@@ -61,6 +73,7 @@ export class Exchange {
       positions: new Map(
         Object.entries(account.positions).map(([source, legs]) => [source as SourceId, this.#stamp(legs ?? [])]),
       ),
+      forceOrders: new Map(),
     }));
   }
 
@@ -89,6 +102,64 @@ export class Exchange {
    * signature, then the filters. Returns the rows or the exchange's error.
    */
   readPositions(call: SignedCall): { rows: Record<string, unknown>[] } | { error: ExchangeError } {
+    const state = this.#authenticate(call);
+    if ('error' in state) return state;
+    const hedgeMode = state.account.hedgeMode ?? false;
+    const legs = legsFor(call.source, state.positions.get(call.source) ?? [], hedgeMode);
+    const filtered = applyFilters(call.source, legs, call.params, this.#listedUmSymbols());
+    if (!Array.isArray(filtered)) return { error: filtered };
+    return { rows: filtered.map((p) => renderRow(call.source, p, hedgeMode)) };
+  }
+
+  /** A signed force-order read, checked as `readPositions` is, then its parameters (`selectForceOrders`). */
+  readForceOrders(call: SignedCall): { rows: Record<string, unknown>[] } | { error: ExchangeError } {
+    const state = this.#authenticate(call);
+    if ('error' in state) return state;
+    const book = forceOrderBookOf(call.source);
+    const context = { now: this.now(), listedUm: this.#listedUmSymbols() };
+    const selected = selectForceOrders(book, state.forceOrders.get(book) ?? [], call.params, context);
+    if (!Array.isArray(selected)) return { error: selected };
+    return { rows: selected.map((o) => renderForceOrder(book, o)) };
+  }
+
+  /** See `ExchangeSimulator.liquidate`. */
+  liquidate(account: string, source: SourceId, symbol: string, opts: SimLiquidation = {}): Record<string, unknown> {
+    const state = this.#state(account);
+    const hedgeMode = state.account.hedgeMode ?? false;
+    const legs = legsFor(source, state.positions.get(source) ?? [], hedgeMode).filter(
+      (p) => p.symbol === symbol && p.positionAmt !== 0 && (!opts.positionSide || p.positionSide === opts.positionSide),
+    );
+    const leg = legs[0] as (SimPosition & { positionSide: SimPositionSide }) | undefined;
+    const which = `${symbol}${opts.positionSide ? ` ${opts.positionSide}` : ''}`;
+    if (!leg) throw new Error(`${account} holds no open ${which} leg on ${source}`);
+    if (legs.length > 1) throw new Error(`${account} holds two open ${which} legs on ${source}: name a positionSide`);
+    const now = this.now();
+    const price = opts.price ?? (leg.liquidationPrice ? leg.liquidationPrice : leg.markPrice);
+    if (!(Number.isFinite(price) && price > 0)) throw new Error(`a liquidation price must be above 0, got ${price}`);
+    const book = forceOrderBookOf(source);
+    const order = forceOrderOf(leg, {
+      orderId: this.#nextOrderId++,
+      price,
+      type: opts.type ?? 'LIQUIDATION',
+      time: now,
+    });
+    state.forceOrders.set(book, [...(state.forceOrders.get(book) ?? []), order]);
+    // One USDⓈ-M book, read by two sources: the leg closes in both.
+    for (const each of book === 'usdm' ? (['usdm', 'usdm-ws'] as const) : [source]) {
+      const held = state.positions.get(each);
+      if (!held) continue;
+      const closing = (p: SimPosition) =>
+        p.symbol === symbol && p.positionAmt !== 0 && listedSideOf(each, p, hedgeMode) === leg.positionSide;
+      state.positions.set(
+        each,
+        held.map((p) => (closing(p) ? closedLeg(p, price, now) : p)),
+      );
+    }
+    return renderForceOrder(book, order);
+  }
+
+  /** The key, then the timestamp, then the signature: the account the call may read, or the error. */
+  #authenticate(call: SignedCall): AccountState | { error: ExchangeError } {
     const keyed = checkApiKey(
       call.apiKey,
       this.#accounts.map((a) => a.account),
@@ -99,11 +170,7 @@ export class Exchange {
     if (timing) return { error: timing };
     const signature = checkSignature(state.check, call.payload, call.signature);
     if (signature) return { error: signature };
-    const hedgeMode = state.account.hedgeMode ?? false;
-    const legs = legsFor(call.source, state.positions.get(call.source) ?? [], hedgeMode);
-    const filtered = applyFilters(call.source, legs, call.params, this.#listedUmSymbols());
-    if (!Array.isArray(filtered)) return { error: filtered };
-    return { rows: filtered.map((p) => renderRow(call.source, p, hedgeMode)) };
+    return state;
   }
 
   #listedUmSymbols(): Set<string> {

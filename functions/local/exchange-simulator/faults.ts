@@ -24,11 +24,16 @@ export class FaultBook {
   }
 
   /** The fault for this request, if one matches; counts it as used. */
-  take(request: { source: SourceId | 'time' | undefined; account: string | undefined }): SimFault | undefined {
+  take(request: {
+    source: SourceId | 'time' | undefined;
+    account: string | undefined;
+    path: string | undefined;
+  }): SimFault | undefined {
     const index = this.#armed.findIndex(
       ({ target }) =>
         (target.source === undefined || target.source === request.source) &&
-        (target.account === undefined || target.account === request.account),
+        (target.account === undefined || target.account === request.account) &&
+        (target.path === undefined || target.path === request.path),
     );
     const armed = this.#armed[index];
     if (!armed) return undefined;

@@ -7,6 +7,8 @@ export type {
   SimAccount,
   SimFault,
   SimFaultTarget,
+  SimForceOrderType,
+  SimLiquidation,
   SimPosition,
   SimPositionSide,
   SimRequestLog,

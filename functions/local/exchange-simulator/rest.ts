@@ -5,12 +5,14 @@ import { restSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';
 import { type ExchangeError, invalidApiKey, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
 import { type Exchange, SOURCE_SPECS } from './exchange.js';
+import { type ForceOrderBook, forceOrderWeight } from './force-orders.js';
 import { fillerRows, largeJsonChunks, streamHttpBody } from './large-body.js';
 import type { SimFault, SimRequestLog, SourceId } from './types.js';
 import type { HostFamily } from './weight.js';
 
 type RestRoute = { family: HostFamily; weight: number } & (
   | { answer: 'positions'; source: SourceId }
+  | { answer: 'forceOrders'; source: ForceOrderBook }
   | { answer: 'time' }
   | { answer: 'ping' }
 );
@@ -19,8 +21,14 @@ function positionRoute(source: SourceId): RestRoute {
   return { ...SOURCE_SPECS[source], answer: 'positions', source };
 }
 
+/** A force-order page; its weight depends on the query (`forceOrderWeight`). */
+function forceOrderRoute(source: ForceOrderBook): RestRoute {
+  return { family: SOURCE_SPECS[source].family, weight: 50, answer: 'forceOrders', source };
+}
+
 /**
- * The REST endpoints the simulator serves: the four REST position sources, the two time endpoints
+ * The REST endpoints the simulator serves: the four REST position sources, their force-order pages
+ * (`force-orders.ts`), the two time endpoints
  * (`{"serverTime": ms}`) and the pings (`{}`; Portfolio Margin has no time endpoint, so its clients
  * read the `Date` header of `/papi/v1/ping`).
  */
@@ -29,6 +37,10 @@ const REST_ROUTES: Record<string, RestRoute> = {
   '/dapi/v1/positionRisk': positionRoute('coinm'),
   '/papi/v1/um/positionRisk': positionRoute('pm-um'),
   '/papi/v1/cm/positionRisk': positionRoute('pm-cm'),
+  '/fapi/v1/forceOrders': forceOrderRoute('usdm'),
+  '/dapi/v1/forceOrders': forceOrderRoute('coinm'),
+  '/papi/v1/um/forceOrders': forceOrderRoute('pm-um'),
+  '/papi/v1/cm/forceOrders': forceOrderRoute('pm-cm'),
   '/fapi/v1/time': { family: 'fapi', weight: 1, answer: 'time' },
   '/dapi/v1/time': { family: 'dapi', weight: 1, answer: 'time' },
   '/fapi/v1/ping': { family: 'fapi', weight: 1, answer: 'ping' },
@@ -76,9 +88,9 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
   const route = method === 'GET' ? REST_ROUTES[path] : undefined;
   const rawKey = req.headers['x-mbx-apikey'];
   const apiKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-  const source = route ? (route.answer === 'positions' ? route.source : 'time') : undefined;
+  const source = route ? ('source' in route ? route.source : 'time') : undefined;
   const account = ctx.exchange.accountNameByKey(apiKey);
-  const fault = route ? ctx.exchange.faults.take({ source, account }) : undefined;
+  const fault = route ? ctx.exchange.faults.take({ source, account, path }) : undefined;
   const wait = ctx.exchange.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
   // The request body is never used, but it must be read for the connection to be reused.
   req.resume();
@@ -110,7 +122,7 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
     const headers = weightHeader(exchange.weight.used(r.route.family, now));
     return faultAnswer(exchange, { ...r, route: r.route }, r.fault, headers, now);
   }
-  const reading = family ? exchange.weight.add(family, r.route?.weight ?? 1, now) : undefined;
+  const reading = family ? exchange.weight.add(family, weightOf(r), now) : undefined;
   const headers = reading ? weightHeader(reading.used) : {};
   if (reading?.over) return errorAnswer(tooManyRequests(exchange.weight.limit, reading.retryAfterSec, now), headers);
   if (!r.route) return errorAnswer(unknownPath(r.path, r.method), headers);
@@ -119,23 +131,36 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
       return jsonAnswer({ serverTime: now }, headers);
     case 'ping':
       return jsonAnswer({}, headers);
-    case 'positions': {
-      const result = readRest(exchange, r.route.source, r.rawQuery, r.apiKey);
+    case 'positions':
+    case 'forceOrders': {
+      const result = readRest(exchange, r.route, r.rawQuery, r.apiKey);
       return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.rows, headers);
     }
   }
 }
 
+/** The weight a request counts: a force-order page's depends on whether it names a symbol. */
+function weightOf(r: RestRequest): number {
+  if (r.route?.answer !== 'forceOrders') return r.route?.weight ?? 1;
+  return forceOrderWeight(new Map(new URLSearchParams(r.rawQuery)));
+}
+
 /** A signed REST read: the query string decoded for the checks, and kept as sent for the signature. */
-function readRest(exchange: Exchange, source: SourceId, rawQuery: string, apiKey: string | undefined) {
+function readRest(
+  exchange: Exchange,
+  route: { answer: 'positions' | 'forceOrders'; source: SourceId },
+  rawQuery: string,
+  apiKey: string | undefined,
+) {
   const params = new URLSearchParams(rawQuery);
-  return exchange.readPositions({
-    source,
+  const call = {
+    source: route.source,
     apiKey,
     params: new Map(params),
     payload: restSignedPayload(rawQuery),
     signature: params.get('signature') ?? undefined,
-  });
+  };
+  return route.answer === 'positions' ? exchange.readPositions(call) : exchange.readForceOrders(call);
 }
 
 function faultAnswer(
@@ -157,8 +182,9 @@ function faultAnswer(
     case 'keyRevoked':
       return errorAnswer(invalidApiKey(), headers);
     case 'largeBody': {
-      const source = r.route.answer === 'positions' ? r.route.source : undefined;
-      const result = source ? readRest(exchange, source, r.rawQuery, r.apiKey) : undefined;
+      const route = r.route.answer === 'positions' || r.route.answer === 'forceOrders' ? r.route : undefined;
+      const source = route?.source;
+      const result = route ? readRest(exchange, route, r.rawQuery, r.apiKey) : undefined;
       const rows = result && 'rows' in result && result.rows.length > 0 ? result.rows : fillerRows(source, now);
       const stream = largeJsonChunks(
         rows.map((row) => JSON.stringify(row)),
@@ -192,7 +218,7 @@ function malformedAnswer(
   if (body === 'invalid-json') {
     return { status: 200, body: '[{"symbol":"BTCUSDT","positionAmt":"0.0', headers: jsonHeaders(headers), date: true };
   }
-  const result = readRest(exchange, route.source, r.rawQuery, r.apiKey);
+  const result = readRest(exchange, route, r.rawQuery, r.apiKey);
   const rows = 'rows' in result ? result.rows : [];
   return { status: 200, body: JSON.stringify({ code: 200, data: rows }), headers: jsonHeaders(headers), date: true };
 }

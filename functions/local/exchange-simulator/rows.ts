@@ -46,6 +46,12 @@ function sideOf(p: SimPosition, hedgeMode: boolean): SimPositionSide {
   return p.positionSide ?? (p.positionAmt < 0 ? 'SHORT' : 'LONG');
 }
 
+/** The side a source lists a leg under (see `legsFor`): COIN-M keeps a BOTH leg of its own in hedge mode. */
+export function listedSideOf(source: SourceId, p: SimPosition, hedgeMode: boolean): SimPositionSide {
+  if (!hedgeMode) return 'BOTH';
+  return source === 'coinm' && p.positionSide === 'BOTH' ? 'BOTH' : hedgeSideOf(p);
+}
+
 /** A hedge-mode leg: LONG or SHORT, a BOTH leg read as the side its amount points to. */
 function hedgeSideOf(p: SimPosition): 'LONG' | 'SHORT' {
   if (p.positionSide === 'LONG' || p.positionSide === 'SHORT') return p.positionSide;

@@ -78,12 +78,33 @@ export type SimFault =
 
 /** Which requests a fault applies to; every field that is set must match. */
 export interface SimFaultTarget {
-  /** A position source, or `time` for the unsigned time and ping endpoints. Absent: any request. */
+  /**
+   * A source, or `time` for the unsigned time and ping endpoints. Absent: any request. A force-order
+   * request is its book's: `/fapi/v1/forceOrders` is `usdm`'s.
+   */
   source?: SourceId | 'time';
+  /**
+   * A REST path without its query (`/fapi/v1/forceOrders`), or a WebSocket API method
+   * (`account.position`), so that one endpoint of a source fails while the others answer.
+   */
+  path?: string;
   /** The account whose API key the request carries. */
   account?: string;
   /** How many matching requests it applies to. Default 1; `Infinity` until `clearFaults()`. */
   times?: number;
+}
+
+/** How the exchange closed a leg by force: liquidated, or auto-deleveraged (ADL). */
+export type SimForceOrderType = 'LIQUIDATION' | 'ADL';
+
+/** How `liquidate` closes a leg. */
+export interface SimLiquidation {
+  /** The leg, in hedge mode when the symbol has both legs open. */
+  positionSide?: SimPositionSide;
+  /** The average fill price. Default: the leg's liquidation price, or its mark price when it has none. */
+  price?: number;
+  /** Default `LIQUIDATION`. */
+  type?: SimForceOrderType;
 }
 
 /** One request or WebSocket API frame as the simulator saw it. Holds no secret and no signature. */
@@ -135,6 +156,13 @@ export interface ExchangeSimulator {
   setClockSkew(ms: number): void;
   setPositions(account: string, source: SourceId, positions: SimPosition[]): void;
   updatePositions(account: string, source: SourceId, fn: (positions: SimPosition[]) => SimPosition[]): void;
+  /**
+   * Closes an open leg by force, as the exchange does: the leg becomes flat (`positionAmt` 0, as the
+   * position endpoints then show it; on USDⓈ-M in both `usdm` and `usdm-ws`, one book) and its force
+   * order is recorded, served by the source's force-order endpoint. Returns that order's row as the
+   * endpoint shows it. Throws when the account holds no such open leg, or when two legs match.
+   */
+  liquidate(account: string, source: SourceId, symbol: string, opts?: SimLiquidation): Record<string, unknown>;
   injectFault(target: SimFaultTarget, fault: SimFault): void;
   clearFaults(): void;
   /** TCP connections open now: HTTP keep-alive connections and WebSocket clients. */

@@ -56,7 +56,7 @@ export function handleWsFrame(ctx: FrontEndContext, socket: WebSocket, data: str
   const apiKey = typeof params.apiKey === 'string' ? params.apiKey : undefined;
   const account = exchange.accountNameByKey(apiKey);
   const known = frame.method === 'account.position';
-  const fault = known ? exchange.faults.take({ source: 'usdm-ws', account }) : undefined;
+  const fault = known ? exchange.faults.take({ source: 'usdm-ws', account, path: frame.method }) : undefined;
   const wait = exchange.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
   ctx.after(wait / 2, () => {
     const now = exchange.now();

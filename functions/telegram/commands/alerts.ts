@@ -1,6 +1,6 @@
 import { Composer, type Context } from 'telegraf';
 import type { AccountState } from '#core/alerts.js';
-import { renderFiring } from '#core/format/command-views.js';
+import { renderFiring } from '#core/format/alerts-view.js';
 import { splitMessage } from '#core/format/html.js';
 import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';

@@ -11,7 +11,7 @@ const INTEGRATION = [
   'test/infra/**/*.test.ts',
   'test/cli/bin.test.ts',
   'test/cli/start.test.ts',
-  'test/e2e/chaos.test.ts',
+  'test/e2e/**/*.test.ts',
   'test/replay/replay.test.ts',
 ];
 

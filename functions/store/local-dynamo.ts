@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { lockStateDir, type StateDirLock } from './state-dir-lock.js';
 
@@ -24,6 +29,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // A new table is CREATING for a moment (dynalite too, even with createTableMs 0), and every item call
+  // on it answers "Requested resource not found" meanwhile: wait until it is ACTIVE.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
 }
 
 export interface LocalDynamo {

@@ -180,6 +180,13 @@ describe('approach: closing in fast, even above the warning line', () => {
     expect(toldAt(run15(steps).told)).toEqual(['2 firing:warning:approach', '21 resolved:warning:approach']);
   });
 
+  it('says nothing while the leg is held critical: the critical tier is already told', () => {
+    // Critical at 7 %, then above the line but inside the hold-down, falling two points a minute again.
+    const told = toldAt(run15([7, 14, 12, 10, 8.5]).told);
+    expect(told.filter((t) => t.endsWith(':approach'))).toEqual([]);
+    expect(told).toEqual(['0 firing:critical:liq-distance']);
+  });
+
   it('can be switched off', () => {
     const off = resolveRuleSettings({ approach: { enabled: false } });
     expect(toldAt(run15([25, 23, 21, 19, 17], { settings: off }).told)).toEqual([]);

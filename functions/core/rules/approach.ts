@@ -33,6 +33,8 @@ export function judgeApproach(
   for (const { p, distance } of legDistances(positions)) {
     const critical = liqThresholds(settings, p.symbol).criticalPct;
     if (roundPct(distance) <= roundPct(critical)) continue;
+    // Held critical through its hold-down, the leg's liq-distance alert already says the worst.
+    if (prev[alertKey(legAlertBase('liq-distance', p))]?.alert.severity === 'critical') continue;
     const base = legAlertBase('approach', p);
     const shrink = sustainedShrink(ctx.distances[distanceKey(p)], MIN_POINTS_PER_MINUTE);
     const minutes = shrink ? (distance - critical) / -shrink.perMinute : null;

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { UnreachableChatNews } from '#core/format/reachability.js';
 import { parseWith } from '#shared/parse.js';
+import { TableItems } from './table-items.js';
 
 /** A chat that stopped taking messages: one episode, from its first refusal until it takes one again. */
 export interface UnreachableChat extends UnreachableChatNews {
@@ -73,24 +74,9 @@ const toUnreachable = (item: Record<string, unknown>): UnreachableChat => {
  * (`sk` UNREACHABLE#<id>, gone a month after its last lost alert) and per moved group (`sk` MOVED#<id>).
  * Episodes are opened and counted by one atomic update, so two bots losing alerts at once agree.
  */
-export class DynamoChatReachability implements ChatReachability {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client);
-    this.#table = tableName;
-  }
-
+export class DynamoChatReachability extends TableItems implements ChatReachability {
   async loadStanding(): Promise<ChatStanding> {
-    const { Items = [] } = await this.#doc.send(
-      new QueryCommand({
-        TableName: this.#table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ConsistentRead: true,
-      }),
-    );
+    const Items = await this.partition(PK);
     const of = (prefix: string) => Items.filter((i) => String(i.sk).startsWith(prefix));
     return {
       unreachable: of(UNREACHABLE).map(toUnreachable),
@@ -99,9 +85,9 @@ export class DynamoChatReachability implements ChatReachability {
   }
 
   async recordLoss(chatId: number, refusal: UnreachableChatNews['refusal'], nowMs: number): Promise<UnreachableChat> {
-    const { Attributes } = await this.#doc.send(
+    const { Attributes } = await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: { pk: PK, sk: `${UNREACHABLE}${chatId}` },
         // The first loss writes the episode; later ones only count and keep it alive.
         UpdateExpression:
@@ -134,7 +120,7 @@ export class DynamoChatReachability implements ChatReachability {
   async markOthersTold(chatId: number, since: number): Promise<void> {
     const episode = this.#episode(chatId, since);
     await ifEpisode(
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
           ...episode,
           UpdateExpression: 'SET #told = :yes',
@@ -146,19 +132,19 @@ export class DynamoChatReachability implements ChatReachability {
   }
 
   async endEpisode(chatId: number, since: number): Promise<void> {
-    await ifEpisode(this.#doc.send(new DeleteCommand(this.#episode(chatId, since))));
+    await ifEpisode(this.doc.send(new DeleteCommand(this.#episode(chatId, since))));
   }
 
   async saveMove(from: number, to: number, nowMs: number): Promise<void> {
-    await this.#doc.send(
-      new PutCommand({ TableName: this.#table, Item: { pk: PK, sk: `${MOVED}${from}`, from, to, at: nowMs } }),
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: PK, sk: `${MOVED}${from}`, from, to, at: nowMs } }),
     );
   }
 
   /** A write to a chat's episode item that only applies while it is still the episode that began at `since`. */
   #episode(chatId: number, since: number) {
     return {
-      TableName: this.#table,
+      TableName: this.table,
       Key: { pk: PK, sk: `${UNREACHABLE}${chatId}` },
       ConditionExpression: '#since = :since',
       ExpressionAttributeNames: { '#since': 'since' },

@@ -1,21 +1,12 @@
-// Over 200 lines on purpose: one adapter for one table, implementing every store port, so the key
-// layout and the conditional writes that keep it consistent are read in one place.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { AccountState } from '#core/alerts.js';
 import { isMuteActive, type Mute } from '#core/mutes.js';
 import { ParseError, parseJsonWith } from '#shared/parse.js';
 import { AccountStateSchema, MuteSchema, type WeightReport, WeightReportSchema } from './schemas.js';
 import type { SendClaim, StateStore, VersionedState } from './state-store.js';
+import { TableItems } from './table-items.js';
 
 /** Sent markers and seen update ids outlive any redelivery by far. */
 const SENT_TTL_S = 7 * 86_400;
@@ -35,27 +26,23 @@ export class StoredItemError extends Error {
  * one per mute, sent marker, seen update and digest slot. Key `pk`/`sk`, TTL attribute `expiresAt`
  * (epoch seconds). No keys or secrets are ever written here: only positions' legs and alerts.
  */
-export class DynamoStateStore implements StateStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
+export class DynamoStateStore extends TableItems implements StateStore {
   constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    this.#table = tableName;
+    super(client, tableName, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   async loadAccount(account: string): Promise<VersionedState> {
     const key = { pk: `ACCOUNT#${account}`, sk: 'STATE' };
-    const { Item } = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     if (!Item) return { state: null, version: 0 };
     return { state: parseJson(Item.state, AccountStateSchema, key.pk), version: Number(Item.version) };
   }
 
   async saveAccount(state: AccountState, version: number): Promise<boolean> {
     try {
-      await this.#doc.send(
+      await this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             pk: `ACCOUNT#${state.account}`,
             sk: 'STATE',
@@ -74,16 +61,16 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listMutes(nowMs: number): Promise<Mute[]> {
-    const items = await this.#query('MUTE');
+    const items = await this.partition('MUTE');
     return items
       .map((item) => parseJson(item.mute, MuteSchema, `MUTE/${String(item.sk)}`))
       .filter((m) => isMuteActive(m, nowMs));
   }
 
   async putMute(mute: Mute): Promise<void> {
-    await this.#doc.send(
+    await this.doc.send(
       new PutCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Item: {
           pk: 'MUTE',
           sk: mute.id,
@@ -97,9 +84,9 @@ export class DynamoStateStore implements StateStore {
   async deleteMutes(ids: readonly string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 25) {
       const chunk = ids.slice(i, i + 25);
-      await this.#doc.send(
+      await this.doc.send(
         new BatchWriteCommand({
-          RequestItems: { [this.#table]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: 'MUTE', sk: id } } })) },
+          RequestItems: { [this.table]: chunk.map((id) => ({ DeleteRequest: { Key: { pk: 'MUTE', sk: id } } })) },
         }),
       );
     }
@@ -108,9 +95,9 @@ export class DynamoStateStore implements StateStore {
   async claimSend(id: string, nowMs: number, leaseMs: number): Promise<SendClaim> {
     const key = { pk: `SENT#${id}`, sk: 'SENT' };
     try {
-      await this.#doc.send(
+      await this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...key, status: 'sending', leaseUntil: nowMs + leaseMs, expiresAt: epochS(nowMs) + SENT_TTL_S },
           ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -120,15 +107,15 @@ export class DynamoStateStore implements StateStore {
       return 'claimed';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
       return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
     }
   }
 
   async markSent(id: string, nowMs: number): Promise<void> {
-    await this.#doc.send(
+    await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: { pk: `SENT#${id}`, sk: 'SENT' },
         UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE leaseUntil',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -138,10 +125,10 @@ export class DynamoStateStore implements StateStore {
   }
 
   async releaseSend(id: string): Promise<void> {
-    await this.#doc
+    await this.doc
       .send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { pk: `SENT#${id}`, sk: 'SENT' },
           ConditionExpression: '#s = :sending',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -162,23 +149,23 @@ export class DynamoStateStore implements StateStore {
   }
 
   async saveWeight(report: WeightReport): Promise<void> {
-    await this.#doc.send(
-      new PutCommand({ TableName: this.#table, Item: { pk: 'STATUS', sk: 'WEIGHT', report: JSON.stringify(report) } }),
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'STATUS', sk: 'WEIGHT', report: JSON.stringify(report) } }),
     );
   }
 
   async loadWeight(): Promise<WeightReport | null> {
-    const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: 'STATUS', sk: 'WEIGHT' } }),
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: 'STATUS', sk: 'WEIGHT' } }),
     );
     return Item ? parseJson(Item.report, WeightReportSchema, 'STATUS/WEIGHT') : null;
   }
 
   async #claimOnce(key: { pk: string; sk: string }, expiresAt: number): Promise<boolean> {
     try {
-      await this.#doc.send(
+      await this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...key, expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -188,24 +175,6 @@ export class DynamoStateStore implements StateStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  async #query(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#doc.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }
 

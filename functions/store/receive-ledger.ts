@@ -1,7 +1,7 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { parseWith } from '#shared/parse.js';
+import { TableItems } from './table-items.js';
 
 /**
  * Which receives of a queue message were not attempts at all: Telegram's flood control asked to wait,
@@ -25,19 +25,11 @@ const LedgerItemSchema = z.object({ receives: z.set(z.number()) });
  * The ledger in the state table: one item per message (`pk` RECEIVES#<message id>, `sk` EXCUSED) whose
  * number set holds the excused receive counts, so two invocations excusing one receive count it once.
  */
-export class DynamoReceiveLedger implements ReceiveLedger {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#doc = DynamoDBDocumentClient.from(client);
-    this.#table = tableName;
-  }
-
+export class DynamoReceiveLedger extends TableItems implements ReceiveLedger {
   async excuse(messageId: string, receiveCount: number, nowMs: number): Promise<void> {
-    await this.#doc.send(
+    await this.doc.send(
       new UpdateCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: keyOf(messageId),
         UpdateExpression: 'ADD receives :n SET expiresAt = :exp',
         ExpressionAttributeValues: { ':n': new Set([receiveCount]), ':exp': Math.floor(nowMs / 1000) + LEDGER_TTL_S },
@@ -46,8 +38,8 @@ export class DynamoReceiveLedger implements ReceiveLedger {
   }
 
   async excused(messageId: string): Promise<number> {
-    const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: keyOf(messageId), ConsistentRead: true }),
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keyOf(messageId), ConsistentRead: true }),
     );
     if (!Item) return 0;
     return parseWith(LedgerItemSchema, Item, `state table item RECEIVES#${messageId}`).receives.size;

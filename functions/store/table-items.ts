@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
 
 /**
  * What an adapter of one concern needs of the state table: the document client, the table's name, and a
@@ -9,8 +9,8 @@ export abstract class TableItems {
   protected readonly doc: DynamoDBDocumentClient;
   protected readonly table: string;
 
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.doc = DynamoDBDocumentClient.from(client);
+  constructor(client: DynamoDBClient, tableName: string, translate?: TranslateConfig) {
+    this.doc = DynamoDBDocumentClient.from(client, translate);
     this.table = tableName;
   }
 

@@ -6,6 +6,7 @@ import { renderDelivery } from '#core/format/messages.js';
 import { renderChatNotice } from '#core/format/reachability.js';
 import type { SendMarkers } from '#store/state-store.js';
 import { alertButtons } from './alert-buttons.js';
+import type { TelegrafSignal } from './bounded-calls.js';
 import { type ChatAt, type ChatTrackerDeps, createChatTracker } from './chat-tracker.js';
 import { sendHtmlOrPlainText } from './plain-text-fallback.js';
 import { readSendFailure } from './telegram-refusal.js';
@@ -47,12 +48,6 @@ export interface DeliverDeps extends Omit<ChatTrackerDeps, 'now'> {
 export interface Budget {
   deadlineMs?: number | undefined;
 }
-
-/**
- * telegraf types a request's signal as the `abort-controller` package's; what its fetch (node-fetch)
- * needs at run time is any AbortSignal, and Node's own is one.
- */
-type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegram['callApi']>[2]>['signal']>;
 
 /** A claim that outlives this: a sender that died mid-send frees it after a minute. */
 const LEASE_MS = 60_000;

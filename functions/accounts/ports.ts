@@ -1,4 +1,11 @@
-import type { ForceOrderRequest, HostBan, PositionRequest, SourceResult } from '#binance/client.js';
+import type {
+  ForceOrderRequest,
+  HostBan,
+  PositionRequest,
+  RiskRequest,
+  RiskResult,
+  SourceResult,
+} from '#binance/client.js';
 import type { HostWeight } from '#binance/rest.js';
 import type { ForceOrder } from '#core/force-order.js';
 
@@ -22,6 +29,14 @@ export interface PositionReader {
    * `SourceError` when it cannot be read.
    */
   fetchForceOrders(req: ForceOrderRequest): Promise<ForceOrder[]>;
+  /**
+   * Reads the account-risk requests (margin numbers, ADL quantiles) as `fetchAll` reads positions: each
+   * settled on its own, none started after `deadline`.
+   */
+  fetchRisks(
+    requests: readonly RiskRequest[],
+    opts?: { concurrency?: number; deadline?: number | undefined },
+  ): Promise<RiskResult[]>;
   usedWeight(): HostWeight[];
   /** The 418/429 bans in force now, to keep between runs. */
   bans(): HostBan[];

@@ -1,9 +1,10 @@
 import type { ForceOrder } from '#core/force-order.js';
 import type { Position, SourceId } from '#core/position.js';
 import { messageOf } from '#shared/errors.js';
+import { type RiskRequest, type RiskResult, readRisks, riskContextOf } from './account-risk.js';
 import { HostClocks } from './clock-probes.js';
 import { Cycle } from './cycle.js';
-import { SourceError } from './errors.js';
+import { type CallContext, SourceError } from './errors.js';
 import { settleEach } from './fan-out.js';
 import { type ForceOrderRequest, readForceOrders } from './force-orders.js';
 import { type HostBan, type HostWeight, readBans } from './host-standing.js';
@@ -13,6 +14,7 @@ import { RestSignedCalls } from './rest-signed-calls.js';
 import { ResponseShapeError, sources } from './sources/index.js';
 import { WsSignedCalls } from './ws-signed-calls.js';
 
+export type { RiskRequest, RiskResult } from './account-risk.js';
 export type { ForceOrderRequest } from './force-orders.js';
 export type { HostBan, HostWeight } from './host-standing.js';
 export { wsTimeEndpoint } from './hosts.js';
@@ -40,6 +42,11 @@ export interface FetchAllOptions {
 
 export type SourceResult =
   | { ok: true; account: string; source: SourceId; positions: Position[]; ms: number }
+  | { ok: false; account: string; source: SourceId; error: SourceError; ms: number };
+
+/** What one request of a cycle gave: `V` on success, the `SourceError` otherwise. */
+type CycleResult<V> =
+  | ({ ok: true; account: string; source: SourceId } & V & { ms: number })
   | { ok: false; account: string; source: SourceId; error: SourceError; ms: number };
 
 /**
@@ -129,23 +136,45 @@ export class BinanceClient {
    * the attempt timeout is not called again in the cycle: its other requests fail at once as
    * `timeout`, "not called: <host> did not answer in this cycle", and are not retried.
    */
-  async fetchAll(requests: readonly PositionRequest[], opts: FetchAllOptions = {}): Promise<SourceResult[]> {
+  fetchAll(requests: readonly PositionRequest[], opts: FetchAllOptions = {}): Promise<SourceResult[]> {
+    const read = (req: PositionRequest, cycle: Cycle) => this.#fetch(req, cycle);
+    return this.#settleCycle(requests, read, contextOf, opts, (positions) => ({ positions }));
+  }
+
+  /**
+   * One cycle of account-risk reads (`RiskRequest`: the account page, the ADL quantile page or both),
+   * run exactly as `fetchAll` runs positions: the same concurrency, deadline, hanging hosts, clocks,
+   * bans and retries, each request settled on its own.
+   */
+  fetchRisks(requests: readonly RiskRequest[], opts: FetchAllOptions = {}): Promise<RiskResult[]> {
+    const read = (req: RiskRequest, cycle: Cycle) => readRisks({ rest: this.#rest, ws: this.#ws }, cycle, req);
+    return this.#settleCycle(requests, read, riskContextOf, opts, (risk) => risk);
+  }
+
+  /** Runs `read` on every request in one shared cycle (see `fetchAll`); `ok` shapes what a success gave. */
+  async #settleCycle<Req extends PositionRequest | RiskRequest, R, V>(
+    requests: readonly Req[],
+    read: (req: Req, cycle: Cycle) => Promise<R>,
+    contextOfReq: (req: Req) => CallContext,
+    opts: FetchAllOptions,
+    ok: (value: R) => V,
+  ): Promise<CycleResult<V>[]> {
     const cycle = Cycle.shared(this.#now, opts.deadline);
-    const settled = await settleEach(requests, (req) => this.#fetch(req, cycle.narrowedTo(req.deadline)), {
+    const settled = await settleEach(requests, (req) => read(req, cycle.narrowedTo(req.deadline)), {
       concurrency: opts.concurrency ?? 16,
       now: this.#now,
       deadline: opts.deadline,
       late: (req, started) =>
         new SourceError(
-          contextOf(req),
+          contextOfReq(req),
           { kind: 'deadline' },
           started ? "no answer before the cycle's deadline" : "not called: the cycle's deadline has passed",
         ),
     });
-    return settled.map(({ item: req, ms, ...outcome }) =>
+    return settled.map(({ item: { account, source }, item, ms, ...outcome }) =>
       outcome.ok
-        ? { ok: true, account: req.account, source: req.source, positions: outcome.value, ms }
-        : { ok: false, account: req.account, source: req.source, error: asSourceError(req, outcome.error), ms },
+        ? { ok: true, account, source, ...ok(outcome.value), ms }
+        : { ok: false, account, source, error: asSourceError(contextOfReq(item), outcome.error), ms },
     );
   }
 
@@ -185,9 +214,9 @@ export class BinanceClient {
   }
 }
 
-function asSourceError(req: PositionRequest, error: unknown): SourceError {
+function asSourceError(ctx: CallContext, error: unknown): SourceError {
   if (error instanceof SourceError) return error;
-  return new SourceError(contextOf(req), { kind: 'network' }, `unexpected failure (${messageOf(error)})`, {
+  return new SourceError(ctx, { kind: 'network' }, `unexpected failure (${messageOf(error)})`, {
     cause: error,
   });
 }

@@ -88,8 +88,11 @@ export async function readForceOrders(
   }
 }
 
-/** The REST base URL: `usdm-ws`'s configured WebSocket URL names the USDⓈ-M REST host to ask. */
-function restEndpointOf(req: ForceOrderRequest): string {
+/**
+ * The REST base URL of a source's host: `usdm-ws`'s configured WebSocket URL names the USDⓈ-M REST host
+ * to ask (also for its ADL quantiles, `account-risk.ts`).
+ */
+export function restEndpointOf(req: Pick<ForceOrderRequest, 'source' | 'endpoint'>): string {
   const endpoint = req.endpoint ?? SPECS[req.source].defaultEndpoint;
   return req.source === 'usdm-ws' && /^wss?:/i.test(endpoint) ? wsTimeEndpoint(endpoint) : endpoint;
 }

@@ -1,3 +1,5 @@
+import { renderAccountPage } from './account-risk.js';
+import { renderAdlRows } from './adl.js';
 import { checkApiKey, checkSignature, checkTimestamp, type SignatureCheck, signatureCheckFor } from './auth.js';
 import type { ExchangeError } from './errors.js';
 import { FaultBook } from './faults.js';
@@ -11,9 +13,11 @@ import {
   type SimForceOrder,
   selectForceOrders,
 } from './force-orders.js';
+import { RiskSettings } from './risk-settings.js';
+import { riskViewOf } from './risk-view.js';
 import { legsFor, listedSideOf, renderRow } from './rows.js';
 import { parsePositions } from './scenario.js';
-import type { SimAccount, SimLiquidation, SimPosition, SimPositionSide, SourceId } from './types.js';
+import type { SimAccount, SimAccountStatus, SimLiquidation, SimPosition, SimPositionSide, SourceId } from './types.js';
 import { type HostFamily, WeightMeter } from './weight.js';
 
 /** Where each source lives and what one call costs (seeds README table). */
@@ -39,6 +43,7 @@ interface AccountState {
   check: SignatureCheck;
   positions: Map<SourceId, SimPosition[]>;
   forceOrders: Map<ForceOrderBook, SimForceOrder[]>;
+  risk: RiskSettings;
 }
 
 /**
@@ -74,6 +79,7 @@ export class Exchange {
         Object.entries(account.positions).map(([source, legs]) => [source as SourceId, this.#stamp(legs ?? [])]),
       ),
       forceOrders: new Map(),
+      risk: new RiskSettings(account.wallets),
     }));
   }
 
@@ -120,6 +126,30 @@ export class Exchange {
     const selected = selectForceOrders(book, state.forceOrders.get(book) ?? [], call.params, context);
     if (!Array.isArray(selected)) return { error: selected };
     return { rows: selected.map((o) => renderForceOrder(book, o)) };
+  }
+
+  /** A signed read of an account page or an ADL page (`account-risk.ts`, `adl.ts`), checked as `readPositions` is. */
+  readRisk(call: SignedCall, page: 'account' | 'adl'): { body: unknown } | { error: ExchangeError } {
+    const state = this.#authenticate(call);
+    if ('error' in state) return state;
+    const view = riskViewOf(state.positions, state.account.hedgeMode ?? false, state.risk, this.now());
+    const { source, params } = call;
+    return {
+      body:
+        page === 'account' ? renderAccountPage(source, view) : renderAdlRows(forceOrderBookOf(source), view, params),
+    };
+  }
+
+  setWallet(account: string, source: SourceId, asset: string, amount: number): void {
+    this.#state(account).risk.setWallet(source, asset, amount);
+  }
+
+  setAccountStatus(account: string, status: SimAccountStatus | null): void {
+    this.#state(account).risk.setStatus(status);
+  }
+
+  setAdlQuantile(account: string, source: SourceId, symbol: string, side: SimPositionSide, q: number | null): void {
+    this.#state(account).risk.setAdl(source, symbol, side, q);
   }
 
   /** See `ExchangeSimulator.liquidate`. */

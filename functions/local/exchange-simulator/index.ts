@@ -1,10 +1,12 @@
 export { manyPositions } from './many-positions.js';
+export { MAINT_MARGIN_RATE } from './risk-numbers.js';
 export { renderRow } from './rows.js';
 export { startExchangeSimulator } from './server.js';
 export type {
   ExchangeSimulator,
   ExchangeSimulatorOptions,
   SimAccount,
+  SimAccountStatus,
   SimFault,
   SimFaultTarget,
   SimForceOrderType,
@@ -12,5 +14,6 @@ export type {
   SimPosition,
   SimPositionSide,
   SimRequestLog,
+  SimWallets,
   SourceId,
 } from './types.js';

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';
 import { type ExchangeError, invalidApiKey, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
-import { type Exchange, SOURCE_SPECS } from './exchange.js';
+import { type Exchange, type SignedCall, SOURCE_SPECS } from './exchange.js';
 import { type ForceOrderBook, forceOrderWeight } from './force-orders.js';
 import { fillerRows, largeJsonChunks, streamHttpBody } from './large-body.js';
 import type { SimFault, SimRequestLog, SourceId } from './types.js';
@@ -13,6 +13,8 @@ import type { HostFamily } from './weight.js';
 type RestRoute = { family: HostFamily; weight: number } & (
   | { answer: 'positions'; source: SourceId }
   | { answer: 'forceOrders'; source: ForceOrderBook }
+  | { answer: 'account'; source: SourceId }
+  | { answer: 'adl'; source: SourceId }
   | { answer: 'time' }
   | { answer: 'ping' }
 );
@@ -26,9 +28,15 @@ function forceOrderRoute(source: ForceOrderBook): RestRoute {
   return { family: SOURCE_SPECS[source].family, weight: 50, answer: 'forceOrders', source };
 }
 
+/** An account-risk page (`account-risk.ts`, `adl.ts`) and its documented weight (pages cited there). */
+function riskRoute(answer: 'account' | 'adl', source: SourceId, weight: number): RestRoute {
+  return { family: SOURCE_SPECS[source].family, weight, answer, source };
+}
+
 /**
  * The REST endpoints the simulator serves: the four REST position sources, their force-order pages
- * (`force-orders.ts`), the two time endpoints
+ * (`force-orders.ts`), their account and ADL quantile pages (`/papi/v1/account` is `pm-um`'s and the
+ * whole Portfolio Margin account's), the two time endpoints
  * (`{"serverTime": ms}`) and the pings (`{}`; Portfolio Margin has no time endpoint, so its clients
  * read the `Date` header of `/papi/v1/ping`).
  */
@@ -41,6 +49,13 @@ const REST_ROUTES: Record<string, RestRoute> = {
   '/dapi/v1/forceOrders': forceOrderRoute('coinm'),
   '/papi/v1/um/forceOrders': forceOrderRoute('pm-um'),
   '/papi/v1/cm/forceOrders': forceOrderRoute('pm-cm'),
+  '/fapi/v2/account': riskRoute('account', 'usdm', 5),
+  '/dapi/v1/account': riskRoute('account', 'coinm', 5),
+  '/papi/v1/account': riskRoute('account', 'pm-um', 20),
+  '/fapi/v1/adlQuantile': riskRoute('adl', 'usdm', 5),
+  '/dapi/v1/adlQuantile': riskRoute('adl', 'coinm', 5),
+  '/papi/v1/um/adlQuantile': riskRoute('adl', 'pm-um', 5),
+  '/papi/v1/cm/adlQuantile': riskRoute('adl', 'pm-cm', 5),
   '/fapi/v1/time': { family: 'fapi', weight: 1, answer: 'time' },
   '/dapi/v1/time': { family: 'dapi', weight: 1, answer: 'time' },
   '/fapi/v1/ping': { family: 'fapi', weight: 1, answer: 'ping' },
@@ -136,6 +151,11 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
       const result = readRest(exchange, r.route, r.rawQuery, r.apiKey);
       return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.rows, headers);
     }
+    case 'account':
+    case 'adl': {
+      const result = exchange.readRisk(signedCall(r.route.source, r.rawQuery, r.apiKey), r.route.answer);
+      return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.body, headers);
+    }
   }
 }
 
@@ -145,22 +165,27 @@ function weightOf(r: RestRequest): number {
   return forceOrderWeight(new Map(new URLSearchParams(r.rawQuery)));
 }
 
-/** A signed REST read: the query string decoded for the checks, and kept as sent for the signature. */
+/** A signed position or force-order read. */
 function readRest(
   exchange: Exchange,
   route: { answer: 'positions' | 'forceOrders'; source: SourceId },
   rawQuery: string,
   apiKey: string | undefined,
 ) {
+  const call = signedCall(route.source, rawQuery, apiKey);
+  return route.answer === 'positions' ? exchange.readPositions(call) : exchange.readForceOrders(call);
+}
+
+/** A signed REST call: the query string decoded for the checks, and kept as sent for the signature. */
+function signedCall(source: SourceId, rawQuery: string, apiKey: string | undefined): SignedCall {
   const params = new URLSearchParams(rawQuery);
-  const call = {
-    source: route.source,
+  return {
+    source,
     apiKey,
     params: new Map(params),
     payload: restSignedPayload(rawQuery),
     signature: params.get('signature') ?? undefined,
   };
-  return route.answer === 'positions' ? exchange.readPositions(call) : exchange.readForceOrders(call);
 }
 
 function faultAnswer(
@@ -218,9 +243,12 @@ function malformedAnswer(
   if (body === 'invalid-json') {
     return { status: 200, body: '[{"symbol":"BTCUSDT","positionAmt":"0.0', headers: jsonHeaders(headers), date: true };
   }
-  const result = readRest(exchange, route, r.rawQuery, r.apiKey);
-  const rows = 'rows' in result ? result.rows : [];
-  return { status: 200, body: JSON.stringify({ code: 200, data: rows }), headers: jsonHeaders(headers), date: true };
+  const result =
+    route.answer === 'account' || route.answer === 'adl'
+      ? exchange.readRisk(signedCall(route.source, r.rawQuery, r.apiKey), route.answer)
+      : readRest(exchange, route, r.rawQuery, r.apiKey);
+  const data = 'rows' in result ? result.rows : 'body' in result ? result.body : [];
+  return { status: 200, body: JSON.stringify({ code: 200, data }), headers: jsonHeaders(headers), date: true };
 }
 
 function jsonHeaders(headers: Record<string, string>): Record<string, string> {

@@ -34,7 +34,7 @@ export function formatDecimal(n: number, fixed = false): string {
 }
 
 /** Unrealised PnL when the scenario gives none: quote currency for USDⓈ-M, the coin for COIN-M. */
-function defaultUnrealizedProfit(source: SourceId, p: SimPosition): number {
+export function defaultUnrealizedProfit(source: SourceId, p: SimPosition): number {
   if (p.positionAmt === 0 || !(p.entryPrice > 0) || !(p.markPrice > 0)) return 0;
   if (!isCoinMargined(source)) return p.positionAmt * (p.markPrice - p.entryPrice);
   return p.positionAmt * contractSizeUsd(p) * (1 / p.entryPrice - 1 / p.markPrice);

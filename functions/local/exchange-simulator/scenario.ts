@@ -33,6 +33,7 @@ const SimAccountSchema = z
     publicKeyPem: z.string().includes('PUBLIC KEY').optional(),
     hedgeMode: z.boolean().optional(),
     positions: z.partialRecord(z.enum(SOURCE_IDS), SimPositionsSchema),
+    wallets: z.partialRecord(z.enum(['usdm', 'coinm', 'pm']), z.record(z.string(), z.number())).optional(),
   })
   .refine((a) => (a.apiSecret === undefined) !== (a.publicKeyPem === undefined), {
     message: 'give exactly one of apiSecret (HMAC) or publicKeyPem (Ed25519 / RSA)',

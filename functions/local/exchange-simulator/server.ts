@@ -9,8 +9,8 @@ import type { ExchangeSimulator, ExchangeSimulatorOptions, SimRequestLog } from 
 import { handleWsFrame, WS_API_PATH } from './ws-api.js';
 
 /**
- * Starts a loopback exchange that answers like Binance for the five position sources and their
- * force orders, from scenario data: `/fapi`, `/dapi` and `/papi` REST and the WebSocket API at `/ws-fapi/v1`, all on one port.
+ * Starts a loopback exchange that answers like Binance for the five position sources, their force
+ * orders and their account-risk pages (account and ADL quantiles), from scenario data: `/fapi`, `/dapi` and `/papi` REST and the WebSocket API at `/ws-fapi/v1`, all on one port.
  * Signed requests are checked as the exchange checks them (key, timestamp window, HMAC / Ed25519 / RSA
  * signature), request weight is counted per host family, and faults can be injected per source and
  * account. General info: https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info
@@ -90,6 +90,9 @@ export async function startExchangeSimulator(opts: ExchangeSimulatorOptions): Pr
     setPositions: (account, source, positions) => exchange.setPositions(account, source, positions),
     updatePositions: (account, source, fn) => exchange.updatePositions(account, source, fn),
     liquidate: (account, source, symbol, opts) => exchange.liquidate(account, source, symbol, opts),
+    setWallet: (account, source, asset, amount) => exchange.setWallet(account, source, asset, amount),
+    setAccountStatus: (account, status) => exchange.setAccountStatus(account, status),
+    setAdlQuantile: (account, source, symbol, side, q) => exchange.setAdlQuantile(account, source, symbol, side, q),
     injectFault: (target, fault) => exchange.faults.inject(target, fault),
     clearFaults: () => exchange.faults.clear(),
     openSockets: () => sockets.size,

@@ -45,7 +45,26 @@ export interface SimAccount {
   publicKeyPem?: string;
   hedgeMode?: boolean;
   positions: Partial<Record<SourceId, SimPosition[]>>;
+  /** Starting wallet balances of its books (see `SimWallets`). */
+  wallets?: SimWallets;
 }
+
+/**
+ * Wallet balances per book and asset: `usdm` (read by `usdm` and `usdm-ws`; its totals are USDT's, as
+ * in single-asset mode), `coinm` (per coin) and `pm` (the Portfolio Margin account, in USD: USDT, USDC
+ * or USD). A book with no wallet holds, in each asset, the initial margin its open legs took at entry.
+ */
+export type SimWallets = Partial<Record<'usdm' | 'coinm' | 'pm', Record<string, number>>>;
+
+/** A Portfolio Margin account status, as `GET /papi/v1/account` spells it. */
+export type SimAccountStatus =
+  | 'NORMAL'
+  | 'MARGIN_CALL'
+  | 'SUPPLY_MARGIN'
+  | 'REDUCE_ONLY'
+  | 'ACTIVE_LIQUIDATION'
+  | 'FORCE_LIQUIDATION'
+  | 'BANKRUPTED';
 
 /** What can go wrong between a client and the exchange, injected on purpose. */
 export type SimFault =
@@ -80,7 +99,8 @@ export type SimFault =
 export interface SimFaultTarget {
   /**
    * A source, or `time` for the unsigned time and ping endpoints. Absent: any request. A force-order
-   * request is its book's: `/fapi/v1/forceOrders` is `usdm`'s.
+   * request is its book's: `/fapi/v1/forceOrders` is `usdm`'s; so are the account and ADL pages
+   * (`/papi/v1/account` is `pm-um`'s; `v2/account.status` is `usdm-ws`'s).
    */
   source?: SourceId | 'time';
   /**
@@ -163,6 +183,22 @@ export interface ExchangeSimulator {
    * endpoint shows it. Throws when the account holds no such open leg, or when two legs match.
    */
   liquidate(account: string, source: SourceId, symbol: string, opts?: SimLiquidation): Record<string, unknown>;
+  /**
+   * Sets the wallet balance of an asset in the source's book (`usdm` and `usdm-ws` share one, `pm-um` and
+   * `pm-cm` the Portfolio Margin account, which takes USDT, USDC or USD). From then on the book holds
+   * exactly what was set for it. Throws naming what is wrong.
+   */
+  setWallet(account: string, source: SourceId, asset: string, amount: number): void;
+  /** Makes `GET /papi/v1/account` say this status whatever the uniMMR; `null` goes back to the ladder. */
+  setAccountStatus(account: string, status: SimAccountStatus | null): void;
+  /** Makes the source's ADL page say this quantile (0–4) for the leg; `null` goes back to the default. */
+  setAdlQuantile(
+    account: string,
+    source: SourceId,
+    symbol: string,
+    positionSide: SimPositionSide,
+    quantile: number | null,
+  ): void;
   injectFault(target: SimFaultTarget, fault: SimFault): void;
   clearFaults(): void;
   /** TCP connections open now: HTTP keep-alive connections and WebSocket clients. */

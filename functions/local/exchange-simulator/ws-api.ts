@@ -27,9 +27,19 @@ const WsRequestSchema = z.object({
 type RequestId = string | number | null;
 
 /**
+ * The methods served and their weights: `account.position` (seed 001) and `v2/account.status`, the
+ * account's totals (`account-risk.ts`; weight 5:
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/account/websocket-api/Account-Information-V2).
+ */
+const WS_METHODS: Record<string, { weight: number }> = {
+  'account.position': { weight: SOURCE_SPECS['usdm-ws'].weight },
+  'v2/account.status': { weight: 5 },
+};
+
+/**
  * Serves one frame of the WebSocket API: `account.position` (seed 001) with the REST rows in
- * `result`, every reply carrying `rateLimits` with the USDⓈ-M request weight (the WebSocket API and
- * `/fapi` REST share it). Errors are `{id, status, error: {code, msg}, rateLimits}`; 429 and 418 add
+ * `result`, or `v2/account.status` with the account's totals, every reply carrying `rateLimits` with
+ * the USDⓈ-M request weight (the WebSocket API and `/fapi` REST share it). Errors are `{id, status, error: {code, msg}, rateLimits}`; 429 and 418 add
  * `error.data.retryAfter` (epoch ms).
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-api-general-info
  */
@@ -55,12 +65,14 @@ export function handleWsFrame(ctx: FrontEndContext, socket: WebSocket, data: str
   const params = frame.params ?? {};
   const apiKey = typeof params.apiKey === 'string' ? params.apiKey : undefined;
   const account = exchange.accountNameByKey(apiKey);
-  const known = frame.method === 'account.position';
+  const known = Object.hasOwn(WS_METHODS, frame.method);
   const fault = known ? exchange.faults.take({ source: 'usdm-ws', account, path: frame.method }) : undefined;
   const wait = exchange.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
   ctx.after(wait / 2, () => {
     const now = exchange.now();
-    const reply = known ? answerPosition(ctx, frame.id, params, apiKey, fault, now) : unknownMethod(ctx, frame, now);
+    const reply = known
+      ? answerPosition(ctx, frame.method, frame.id, params, apiKey, fault, now)
+      : unknownMethod(ctx, frame, now);
     const entry: SimRequestLog = {
       at: now,
       transport: 'ws',
@@ -117,9 +129,13 @@ function unknownMethod(ctx: FrontEndContext, frame: { id: RequestId; method: str
   return errorText(ctx, frame.id, unknownWsMethod(frame.method), reading.used, now);
 }
 
-/** `account.position`: weight, then the same checks and rows as REST. `undefined` for no reply. */
+/**
+ * `account.position` or `v2/account.status`: weight, then the same checks and rows (or account) as REST.
+ * `undefined` for no reply.
+ */
 function answerPosition(
   ctx: FrontEndContext,
+  method: string,
   id: RequestId,
   params: Record<string, unknown>,
   apiKey: string | undefined,
@@ -127,18 +143,22 @@ function answerPosition(
   now: number,
 ): WsReplyText | undefined {
   const { exchange } = ctx;
-  const read = () =>
-    exchange.readPositions({
-      source: 'usdm-ws',
-      apiKey,
-      params: new Map(
-        Object.entries(params)
-          .filter(([name, value]) => name !== 'signature' && value !== undefined && value !== null)
-          .map(([name, value]) => [name, String(value)]),
-      ),
-      payload: wsSignedPayload(params),
-      signature: typeof params.signature === 'string' ? params.signature : undefined,
-    });
+  const call = {
+    source: 'usdm-ws' as const,
+    apiKey,
+    params: new Map(
+      Object.entries(params)
+        .filter(([name, value]) => name !== 'signature' && value !== undefined && value !== null)
+        .map(([name, value]) => [name, String(value)]),
+    ),
+    payload: wsSignedPayload(params),
+    signature: typeof params.signature === 'string' ? params.signature : undefined,
+  };
+  const read = () => {
+    if (method === 'account.position') return exchange.readPositions(call);
+    const answer = exchange.readRisk(call, 'account');
+    return 'error' in answer ? answer : { rows: [], body: answer.body };
+  };
   if (fault && fault.kind !== 'delay') {
     const count = exchange.weight.used('fapi', now);
     switch (fault.kind) {
@@ -175,12 +195,17 @@ function answerPosition(
       }
     }
   }
-  const reading = exchange.weight.add('fapi', SOURCE_SPECS['usdm-ws'].weight, now);
+  const reading = exchange.weight.add('fapi', WS_METHODS[method]?.weight ?? 1, now);
   if (reading.over) {
     return errorText(ctx, id, tooManyRequests(exchange.weight.limit, reading.retryAfterSec, now), reading.used, now);
   }
   const result = read();
   if ('error' in result) return errorText(ctx, id, result.error, reading.used, now);
-  const body = { id, status: 200, result: result.rows, rateLimits: rateLimits(ctx, reading.used) };
+  const body = {
+    id,
+    status: 200,
+    result: 'body' in result ? result.body : result.rows,
+    rateLimits: rateLimits(ctx, reading.used),
+  };
   return { status: 200, text: JSON.stringify(body) };
 }

@@ -1,22 +1,30 @@
+import type { RiskRequest, RiskResult } from '#binance/account-risk.js';
 import type { PositionRequest } from '#binance/client.js';
 import type { SourceError } from '#binance/errors.js';
 import type { Signer } from '#binance/sign.js';
 import type { PositionFilter } from '#binance/sources/index.js';
 import type { KeysProvider } from '#config/keys-provider.js';
+import { accountRuleSettings } from '#config/routes.js';
 import type { AccountConfig, Config } from '#config/schema.js';
+import type { RiskOutcome } from '#core/account-risk.js';
 import type { SourceOutcome } from '#core/alerts.js';
 import type { SourceId } from '#core/position.js';
 import { messageOf } from '#shared/errors.js';
 import type { Log } from '#shared/log.js';
 import type { PositionReader } from './ports.js';
+import { type RiskScope, riskParts } from './risk-plan.js';
 
 /** One source's result, with how long the read took. Never holds a secret. */
 export type Outcome = SourceOutcome & { ms: number };
 
-/** What was read of one account: one outcome per source asked for. */
+/** One source's account read (margin numbers, ADL quantiles), with how long it took. Never holds a secret. */
+export type RiskRead = RiskOutcome & { ms: number };
+
+/** What was read of one account: one outcome per source asked for, and one per account read made. */
 export interface AccountRead {
   account: AccountConfig;
   outcomes: Outcome[];
+  risks: RiskRead[];
 }
 
 export interface ReadDeps {
@@ -34,6 +42,8 @@ export interface ReadDeps {
 export interface ReadScope {
   sources?: ((source: SourceId) => boolean) | undefined;
   filter?: PositionFilter | undefined;
+  /** Which account reads to make beside the positions (`risk-plan.ts`); none when absent. */
+  risks?: RiskScope | undefined;
 }
 
 type OutcomeError = Extract<SourceOutcome, { ok: false }>['error'];
@@ -43,13 +53,15 @@ interface Reading {
   account: AccountConfig;
   signer: Signer | { error: OutcomeError };
   outcomes: Outcome[];
+  risks: RiskRead[];
 }
 
 /**
  * Reads every source of each account concurrently, each settled on its own: a failing source or account
- * never stops the others. An account whose keys the exchange refused and which keeps them in Secrets
- * Manager reads its secret once more (the key may have been rotated) and retries the refused sources
- * with the new key. The check, `/positions` and `liqwatch positions` all read through here.
+ * never stops the others, and an account read (margin numbers, ADL) that fails never blinds the position
+ * read of the same source, nor the other way round. An account whose keys the exchange refused and which
+ * keeps them in Secrets Manager reads its secret once more (the key may have been rotated) and retries the
+ * refused reads with the new key. The check, `/positions` and `liqwatch positions` all read through here.
  */
 export async function readAccounts(
   deps: ReadDeps,
@@ -57,26 +69,34 @@ export async function readAccounts(
   scope: ReadScope = {},
 ): Promise<AccountRead[]> {
   const readings: Reading[] = await Promise.all(
-    accounts.map(async (account) => ({ account, signer: await signerOrError(deps, account, false), outcomes: [] })),
+    accounts.map(async (account) => ({
+      account,
+      signer: await signerOrError(deps, account, false),
+      outcomes: [],
+      risks: [],
+    })),
   );
   await fetchInto(deps, readings, scope);
   await Promise.all(readings.map((reading) => retryRotatedKeys(deps, reading, scope)));
-  return readings.map(({ account, outcomes }) => ({ account, outcomes }));
+  return readings.map(({ account, outcomes, risks }) => ({ account, outcomes, risks }));
 }
 
 /** A refused key may have been rotated: read the secret again and, if the key changed, retry with it. */
 async function retryRotatedKeys(deps: ReadDeps, reading: Reading, scope: ReadScope): Promise<void> {
-  const refused = reading.outcomes.filter((o) => !o.ok && o.error.keysRefused);
+  const refused = [...reading.outcomes, ...reading.risks].filter((o) => !o.ok && o.error.keysRefused);
   const old = reading.signer;
   if (refused.length === 0 || !reading.account.secretId || 'error' in old) return;
   const fresh = await signerOrError(deps, reading.account, true);
   if ('error' in fresh || fresh.apiKey === old.apiKey) return;
   deps.log?.info('retrying with rotated keys', { account: reading.account.name });
-  const again: Reading = { account: reading.account, signer: fresh, outcomes: [] };
+  const again: Reading = { account: reading.account, signer: fresh, outcomes: [], risks: [] };
   const only = new Set(refused.map((o) => o.source));
   await fetchInto(deps, [again], { ...scope, sources: (s) => only.has(s) });
   reading.signer = fresh;
-  reading.outcomes = reading.outcomes.map((o) => again.outcomes.find((a) => a.source === o.source) ?? o);
+  const retried = <T extends { source: SourceId }>(mine: T[], theirs: T[]) =>
+    mine.map((o) => (only.has(o.source) ? (theirs.find((a) => a.source === o.source) ?? o) : o));
+  reading.outcomes = retried(reading.outcomes, again.outcomes);
+  reading.risks = retried(reading.risks, again.risks);
 }
 
 async function signerOrError(deps: ReadDeps, account: AccountConfig, fresh: boolean): Promise<Reading['signer']> {
@@ -89,25 +109,44 @@ async function signerOrError(deps: ReadDeps, account: AccountConfig, fresh: bool
   }
 }
 
-/** Reads the sources in scope of each account and appends their outcomes to it, in the config's order. */
+/**
+ * Reads the sources in scope of each account and appends their outcomes to it, in the config's order: the
+ * positions and the account reads concurrently, each settled on its own.
+ */
 async function fetchInto(deps: ReadDeps, readings: readonly Reading[], scope: ReadScope): Promise<void> {
   const calls: { reading: Reading; request: PositionRequest }[] = [];
+  const riskCalls: { reading: Reading; request: RiskRequest }[] = [];
   for (const reading of readings) {
     const { account, signer } = reading;
-    for (const source of account.sources) {
-      if (scope.sources && !scope.sources(source)) continue;
-      if ('error' in signer) {
-        reading.outcomes.push({ source, ok: false, error: signer.error, ms: 0 });
-        continue;
-      }
+    const sources = account.sources.filter((source) => !scope.sources || scope.sources(source));
+    const risky = riskParts(sources, accountRuleSettings(deps.config, account.name), scope.risks ?? 'none');
+    if ('error' in signer) {
+      for (const source of sources) reading.outcomes.push({ source, ok: false, error: signer.error, ms: 0 });
+      for (const { source } of risky) reading.risks.push({ source, ok: false, error: signer.error, ms: 0 });
+      continue;
+    }
+    for (const source of sources) {
       const endpoint = deps.config.endpoints[source];
       calls.push({ reading, request: { account: account.name, source, signer, endpoint, filter: scope.filter } });
     }
+    for (const { source, parts } of risky) {
+      const endpoint = deps.config.endpoints[source];
+      riskCalls.push({ reading, request: { account: account.name, source, signer, endpoint, parts } });
+    }
   }
-  const results = await deps.exchange.fetchAll(
-    calls.map((c) => c.request),
-    { concurrency: deps.concurrency ?? 16, deadline: deps.deadline },
-  );
+  const opts = { concurrency: deps.concurrency ?? 16, deadline: deps.deadline };
+  const [results, riskResults] = await Promise.all([
+    deps.exchange.fetchAll(
+      calls.map((c) => c.request),
+      opts,
+    ),
+    riskCalls.length === 0
+      ? []
+      : deps.exchange.fetchRisks(
+          riskCalls.map((c) => c.request),
+          opts,
+        ),
+  ]);
   results.forEach((r, n) => {
     const { reading } = calls[n]!;
     if (r.ok) {
@@ -116,6 +155,15 @@ async function fetchInto(deps: ReadDeps, readings: readonly Reading[], scope: Re
     }
     deps.log?.warn('source failed', { account: r.account, source: r.source, error: r.error.message });
     reading.outcomes.push({ source: r.source, ok: false, error: describe(r.error), ms: r.ms });
+  });
+  riskResults.forEach((r: RiskResult, n) => {
+    const { reading } = riskCalls[n]!;
+    if (r.ok) {
+      reading.risks.push({ source: r.source, ok: true, risks: r.risks, adl: r.adl, ms: r.ms });
+      return;
+    }
+    deps.log?.warn('account read failed', { account: r.account, source: r.source, error: r.error.message });
+    reading.risks.push({ source: r.source, ok: false, error: describe(r.error), ms: r.ms });
   });
 }
 
@@ -130,5 +178,6 @@ function describe(error: SourceError): OutcomeError {
 
 /** The failures of a read as lines for a person, each once (a keys failure fails every source alike). */
 export function failureLines(reads: readonly AccountRead[]): string[] {
-  return [...new Set(reads.flatMap((r) => r.outcomes.flatMap((o) => (o.ok ? [] : [o.error.message]))))];
+  const failed = (o: Outcome | RiskRead) => (o.ok ? [] : [o.error.message]);
+  return [...new Set(reads.flatMap((r) => [...r.outcomes.flatMap(failed), ...r.risks.flatMap(failed)]))];
 }

@@ -48,6 +48,7 @@ export async function advanceStoredAccount(
     account: name,
     prev,
     outcomes: read.outcomes,
+    risks: read.risks,
     settings: accountRuleSettings(deps.config, name),
     nowMs: ctx.at,
     mutes: ctx.mutes,

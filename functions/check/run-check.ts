@@ -55,7 +55,7 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
   const chats = deps.chats ?? chatRoutes(deps.config);
   const exchangeNow = deps.exchangeClock ?? Date.now;
   if (deps.bans) await restoreBans(deps, deps.bans, exchangeNow());
-  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, deps.config.accounts);
+  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, deps.config.accounts, { risks: 'rules' });
   await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const mutes = await deps.store.listMutes(at);
   // Force orders of legs that closed while critical are read against the same deadline as positions.

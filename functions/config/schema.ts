@@ -54,6 +54,8 @@ const LiqDistanceSchema = z
     criticalPct: Pct.optional(),
     /** Hysteresis: a tier resolves only once the distance is this many points above its threshold. */
     resolveMarginPct: z.number().min(0).max(50).optional(),
+    /** ...or this many times the distance's swing over the last ten minutes, where that is wider (0: off). */
+    volatilityMargin: z.number().min(0).max(10).optional(),
     /** Crossing one of these rungs downward inside the critical tier is told at once. */
     ladderPct: LadderPct.optional(),
     /** A tier resolves or eases only once the distance has stayed clear of it this many minutes. */
@@ -80,10 +82,59 @@ const LeverageCapSchema = z
   })
   .strict();
 
+/** Rungs of an account ladder inside the critical tier: at most ten, none listed twice. */
+const Rungs = <T extends z.ZodNumber>(rung: T) =>
+  z
+    .array(rung)
+    .max(10)
+    .refine((r) => new Set(r).size === r.length, { message: 'a rung is listed twice' });
+
+/** uniMMR lines: past 1 the equity still covers the maintenance margin; 10 is far above any reminder. */
+const UniMmr = z.number().gt(1, 'a uniMMR above 1 (at 1 the equity only just covers the maintenance margin)').max(10);
+
+const MarginRatioSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** Maintenance margin ÷ margin balance, in %, at or above which a warning fires. */
+    warningPct: Pct.optional(),
+    /** ...and at or above which it is critical. */
+    criticalPct: Pct.optional(),
+    /** Hysteresis: a tier ends only once the ratio is this many points below its line. */
+    resolveMarginPct: z.number().min(0).max(50).optional(),
+    /** Rungs inside the critical tier, in %, each told at once when crossed upward (100 is always one). */
+    ladderPct: Rungs(Pct).optional(),
+  })
+  .strict();
+
+const UniMmrSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** The uniMMR at or below which a warning fires. */
+    warning: UniMmr.optional(),
+    /** ...and at or below which it is critical. */
+    critical: UniMmr.optional(),
+    /** Hysteresis: a tier ends only once the uniMMR is this far above its line. */
+    resolveMargin: z.number().min(0).max(1).optional(),
+    /** Rungs inside the critical tier, each told at once when crossed downward (1.05 is always one). */
+    ladder: Rungs(UniMmr).optional(),
+  })
+  .strict();
+
 const RulesSchema = z
   .object({
     liqDistance: LiqDistanceSchema.optional(),
     leverageCap: LeverageCapSchema.optional(),
+    /** A cross account's margin ratio (USDⓈ-M, and each COIN-M margin asset). */
+    marginRatio: MarginRatioSchema.optional(),
+    /** A Portfolio Margin account's uniMMR. */
+    uniMmr: UniMmrSchema.optional(),
+    /** A Portfolio Margin account status other than NORMAL. */
+    accountStatus: z.object({ enabled: z.boolean().optional() }).strict().optional(),
+    /** A leg at or above this auto-deleveraging quantile (0 to 4). */
+    adlRisk: z
+      .object({ enabled: z.boolean().optional(), minQuantile: z.number().int().min(1).max(4).optional() })
+      .strict()
+      .optional(),
     /** A warning (critical when close) when the distance shrinks fast enough to turn critical within N minutes. */
     approach: z
       .object({ enabled: z.boolean().optional(), withinMinutes: z.number().int().min(1).max(120).optional() })
@@ -93,7 +144,7 @@ const RulesSchema = z
     sourceDown: z
       .object({
         enabled: z.boolean().optional(),
-        /** Failed cycles in a row before it fires. */
+        /** Failed cycles in a row before it fires (for an account read too: `risk-down`). */
         afterFailures: z.number().int().min(1).max(100).optional(),
       })
       .strict()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   type Alert,
   alertKey,
+  CLOSURES,
   type Finding,
   NOTIFICATION_KINDS,
   type Notification,
@@ -39,6 +40,7 @@ const NotificationSchema: z.ZodType<Notification> = z.object({
   alert: AlertSchema,
   since: z.number(),
   ack: z.object({ by: z.string(), at: z.number() }).optional(),
+  closure: z.enum(CLOSURES).optional(),
 });
 
 const SourceSummarySchema = z.object({

@@ -2,7 +2,8 @@ import type { PositionSide, SourceId } from './position.js';
 
 /**
  * Alerts, as the design's contract describes them ("Alert"), and the state an alert keeps between
- * cycles. `keys-refused`, `notional-cap` and `approach` extend the design's rule list (README, "Rules").
+ * cycles. `keys-refused`, `notional-cap`, `approach` and the account rules (`margin-ratio`, `uni-mmr`,
+ * `account-status`, `adl-risk`, `risk-down`) extend the design's rule list (README, "Rules").
  */
 export const RULE_IDS = [
   'liq-distance',
@@ -12,8 +13,24 @@ export const RULE_IDS = [
   'keys-refused',
   'notional-cap',
   'approach',
+  'margin-ratio',
+  'uni-mmr',
+  'account-status',
+  'adl-risk',
+  'risk-down',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
+
+/**
+ * The rules judged on an account read (margin numbers, ADL quantiles) rather than on positions, and
+ * `risk-down`, that read's outage: their alerts end only when that read answers.
+ */
+export const RISK_RULES = ['margin-ratio', 'uni-mmr', 'account-status', 'adl-risk', 'risk-down'] as const;
+export type RiskRuleId = (typeof RISK_RULES)[number];
+
+export function isRiskRule(rule: RuleId): rule is RiskRuleId {
+  return (RISK_RULES as readonly RuleId[]).includes(rule);
+}
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -54,6 +71,14 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/**
+ * What closed a leg whose alert was critical, as a `liquidated` notification reports it: a liquidation or
+ * an auto-deleveraging the exchange's force orders confirm, or `unconfirmed` where they could not be read
+ * or hold no such order (told as "closed while critical: check whether it was liquidated").
+ */
+export const CLOSURES = ['liquidation', 'adl', 'unconfirmed'] as const;
+export type Closure = (typeof CLOSURES)[number];
+
 /** Who acknowledged an alert from chat, and when. */
 export interface Acknowledgement {
   by: string;
@@ -67,6 +92,8 @@ export interface Notification {
   since: number;
   /** Set when the alert was acknowledged. */
   ack?: Acknowledgement | undefined;
+  /** Set on a `liquidated` notification: what closed the leg. */
+  closure?: Closure | undefined;
 }
 
 /** What one chat was last told of an alert. */

@@ -1,11 +1,14 @@
+import type { RiskOutcome } from './account-risk.js';
 import type { ForceOrderEvidence } from './force-order.js';
 import { type AccountState, emptyAccountState } from './lifecycle/account-state.js';
 import { evaluateCycle, type SourceOutcome } from './lifecycle/evaluate.js';
+import { latestRisks } from './lifecycle/risk-books.js';
 import { type ChatNotifications, type ChatRoute, routeNotifications } from './lifecycle/route.js';
 import { recordTold, transitionAlerts } from './lifecycle/transition.js';
 import type { Mute } from './mutes.js';
 import type { RuleSettings } from './rules/settings.js';
 
+export type { AccountRisk, RiskOutcome } from './account-risk.js';
 export type { ForceOrder, ForceOrderEvidence } from './force-order.js';
 export { legsClosedWhileCritical } from './force-order.js';
 export type { AccountState } from './lifecycle/account-state.js';
@@ -17,6 +20,8 @@ export interface CycleInput {
   account: string;
   prev: AccountState | null;
   outcomes: readonly SourceOutcome[];
+  /** The account reads of this cycle (margin numbers, ADL quantiles); absent: none were made. */
+  risks?: readonly RiskOutcome[] | undefined;
   settings: RuleSettings;
   nowMs: number;
   mutes: readonly Mute[];
@@ -46,15 +51,18 @@ export interface CycleResult {
 export function advanceAccount(input: CycleInput): CycleResult {
   const { account, nowMs, settings, chats } = input;
   const prev = input.prev ?? emptyAccountState(account);
-  const evaluation = evaluateCycle({ account, prev, outcomes: input.outcomes, settings, nowMs });
+  const evaluation = evaluateCycle({ account, prev, outcomes: input.outcomes, risks: input.risks, settings, nowMs });
   const chatIds = chats.map((c) => c.id);
   const { forceOrders } = input;
   const next = transitionAlerts({ prev: evaluation.prior, evaluation, chatIds, nowMs, settings, forceOrders });
   const { deliveries, routed } = routeNotifications({ owed: next.owed, mutes: input.mutes, chats, nowMs });
-  const { legs, health, distances } = evaluation;
+  const { legs, health, distances, riskHealth } = evaluation;
   const alerts = recordTold(next.alerts, routed, nowMs);
+  // Kept only once an account read was made, so the state of an account never read is as it was.
+  const risks = latestRisks(prev.risks, evaluation.answeredRisk, evaluation.watched);
+  const risk = Object.keys(riskHealth).length > 0 ? { riskHealth, risks } : {};
   return {
-    state: { account, legs, health, alerts, lastCycleAt: nowMs, distances },
+    state: { account, legs, health, alerts, lastCycleAt: nowMs, distances, ...risk },
     deliveries,
     resolvedKeys: next.resolvedKeys,
     basis: prev.lastCycleAt ?? 0,

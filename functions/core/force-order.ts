@@ -1,4 +1,4 @@
-import type { AlertState, Finding } from './alert.js';
+import type { AlertState, Closure, Finding } from './alert.js';
 import { formatAmount, formatPrice } from './format/numbers.js';
 import type { AccountState } from './lifecycle/account-state.js';
 import { readBooks, rekeyAlerts } from './lifecycle/books.js';
@@ -73,7 +73,10 @@ export function isLegOpen(alert: Pick<Finding, 'symbol' | 'positionSide'>, posit
  * quantity of the exchange's own force orders for it since the alert began; or, where those could not be
  * read or hold no such order, a request to check, never a quiet "closed".
  */
-export function closedWhileCriticalMessage(before: AlertState, evidence: ForceOrderEvidence | undefined): string {
+export function closedWhileCritical(
+  before: AlertState,
+  evidence: ForceOrderEvidence | undefined,
+): { closure: Closure; message: string } {
   const { source, symbol, positionSide } = before.alert;
   const read = source === null ? undefined : evidence?.[source];
   const orders = Array.isArray(read)
@@ -84,13 +87,17 @@ export function closedWhileCriticalMessage(before: AlertState, evidence: ForceOr
   if (orders.length === 0) {
     const name = `${symbol ?? ''} ${positionSide === 'BOTH' ? '' : (positionSide ?? '')}`.trim();
     const why = read === undefined || Array.isArray(read) ? '' : ` (its force orders could not be read: ${read.error})`;
-    return `${name} closed while critical: check whether it was liquidated${why}`;
+    return { closure: 'unconfirmed', message: `${name} closed while critical: check whether it was liquidated${why}` };
   }
   // A liquidation may be filled as several force orders: their total and average price.
   const qty = orders.reduce((sum, o) => sum + o.qty, 0);
   const price = orders.reduce((sum, o) => sum + o.price * o.qty, 0) / qty;
   // The order closing a long sells; the one closing a short buys.
   const side = orders[0]!.side === 'SELL' ? 'LONG' : 'SHORT';
-  const what = orders.some((o) => o.type === 'LIQUIDATION') ? 'LIQUIDATED' : 'auto-deleveraged';
-  return `${symbol} ${side} ${what}: ${formatAmount(qty)} at ${formatPrice(price)}`;
+  const liquidated = orders.some((o) => o.type === 'LIQUIDATION');
+  const what = liquidated ? 'LIQUIDATED' : 'auto-deleveraged';
+  return {
+    closure: liquidated ? 'liquidation' : 'adl',
+    message: `${symbol} ${side} ${what}: ${formatAmount(qty)} at ${formatPrice(price)}`,
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingSchema } from '#contracts/queue-message.js';
+import type { AccountRisk } from '#core/account-risk.js';
 import { SEVERITIES } from '#core/alert.js';
 import type { AccountState } from '#core/alerts.js';
 import type { Mute } from '#core/mutes.js';
@@ -39,6 +40,34 @@ const SourceHealthSchema = z.object({
   openPositions: z.number().int().min(0),
 });
 
+/** The account numbers last read (`core/account-risk.ts`), as state keeps them. */
+const AccountRiskSchema: z.ZodType<AccountRisk> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('cross'),
+    account: z.string(),
+    source: SourceIdSchema,
+    asset: z.string().nullable(),
+    maintMargin: z.number(),
+    marginBalance: z.number(),
+    walletBalance: z.number(),
+    availableBalance: z.number().nullable(),
+  }),
+  z.object({
+    kind: z.literal('portfolio'),
+    account: z.string(),
+    source: SourceIdSchema,
+    uniMMR: z.number().nullable(),
+    accountStatus: z.string(),
+    accountEquity: z.number(),
+    actualEquity: z.number(),
+    accountMaintMargin: z.number(),
+    totalAvailableBalance: z.number().nullable(),
+  }),
+]);
+
+/** An account read's health: a source's, without its position count. */
+const RiskHealthSchema = SourceHealthSchema.omit({ openPositions: true });
+
 export const AccountStateSchema: z.ZodType<AccountState> = z.object({
   account: z.string(),
   legs: z.partialRecord(SourceIdSchema, z.record(z.string(), z.number())),
@@ -46,6 +75,8 @@ export const AccountStateSchema: z.ZodType<AccountState> = z.object({
   alerts: z.record(z.string(), AlertStateSchema),
   lastCycleAt: z.number().nullable(),
   distances: z.record(z.string(), z.array(z.object({ at: z.number(), pct: z.number() }))).optional(),
+  riskHealth: z.partialRecord(SourceIdSchema, RiskHealthSchema).optional(),
+  risks: z.array(AccountRiskSchema).optional(),
 });
 
 export const MuteSchema: z.ZodType<Mute> = z.object({

@@ -111,7 +111,9 @@ describe('the check against the exchange simulator and dynalite', () => {
   it('a position drifting to liquidation: warning, critical, then resolved, and quiet in between', async () => {
     // The tiers alone, one minute apart: no hold-down before the resolve, no pace rule (both have their own tests).
     const { cycle } = await setup({
-      configExtra: { rules: { liqDistance: { holdDownMinutes: 0 }, approach: { enabled: false } } },
+      configExtra: {
+        rules: { liqDistance: { holdDownMinutes: 0, volatilityMargin: 0 }, approach: { enabled: false } },
+      },
     });
     const steps: [number, string[]][] = [
       [40_000, []],
@@ -144,6 +146,19 @@ describe('the check against the exchange simulator and dynalite', () => {
     const { deps, sent } = await setup();
     await runCycle(deps);
     sim.setPositions('main', 'usdm', [btc(47_000)]);
+    // They overlap for certain: neither moves on from its load until both have loaded the same state.
+    const load = deps.store.loadAccount.bind(deps.store);
+    let loaded = 0;
+    let bothLoaded: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      bothLoaded = resolve;
+    });
+    deps.store.loadAccount = async (name) => {
+      const state = await load(name);
+      if (++loaded === 2) bothLoaded();
+      await barrier;
+      return state;
+    };
     const [a, b] = await Promise.all([runCycle(deps), runCycle(deps)]);
     expect(sent.flatMap((d) => (d.kind === 'alerts' ? d.notifications : []))).toHaveLength(1);
     expect([a.accounts[0]!.saved, b.accounts[0]!.saved].sort()).toEqual([false, true]);

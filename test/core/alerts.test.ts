@@ -10,7 +10,10 @@ const settings = resolveRuleSettings();
  * The lifecycle with a margin only: no hold-down, no `approach` rule. The tests written before those
  * existed pin down the rest of the lifecycle with it; the hold-down and the pace have their own tests.
  */
-const plain = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0 }, approach: { enabled: false } });
+const plain = resolveRuleSettings({
+  liqDistance: { holdDownMinutes: 0, volatilityMargin: 0 },
+  approach: { enabled: false },
+});
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 12, 0); // a Monday, 12:00 UTC
 const chat: ChatRoute = { id: 42 };

@@ -19,7 +19,7 @@ import { CHAT, LIQ_KEY, labels, MIN, outcomeOf, run, type Step, T0, times, toldA
 
 const settings = resolveRuleSettings();
 /** No hold-down: a tier steps down the cycle its distance clears it (the hold-down has its own tests). */
-const noHold = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0 } });
+const noHold = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0, volatilityMargin: 0 } });
 
 const order = (over: Partial<ForceOrder> = {}): ForceOrder => ({
   source: 'usdm',
@@ -284,6 +284,7 @@ describe('legsClosedWhileCritical: which force orders the check reads', () => {
 describe('the new state and kinds through the store and the queue', () => {
   it('an acknowledged, deepened alert with its hold-down and distances round-trips through the stored JSON', () => {
     const { state } = run([5, 2.5, 9], {
+      settings: resolveRuleSettings({ liqDistance: { volatilityMargin: 0 } }),
       between: (i, s, nowMs) => (i === 2 ? (acknowledgeAlert(s, LIQ_KEY, 'alice', nowMs) ?? s) : s),
     });
     expect(state.alerts[LIQ_KEY]).toMatchObject({ rung: 3, ack: { by: 'alice' }, clearSince: T0 + 2 * MIN });

@@ -3,7 +3,7 @@ import { buildAlert } from '#builders/alert.js';
 import { atDistance, buildPosition } from '#builders/position.js';
 import type { AlertState, Notification } from '#core/alert.js';
 import type { AccountState } from '#core/alerts.js';
-import { closedWhileCriticalMessage, type ForceOrder } from '#core/force-order.js';
+import { closedWhileCritical, type ForceOrder } from '#core/force-order.js';
 import { notificationJson, renderAlertLine } from '#core/format/alert-text.js';
 import { renderFiring } from '#core/format/alerts-view.js';
 import { renderPositions, renderRules } from '#core/format/command-views.js';
@@ -86,17 +86,16 @@ describe('messages', () => {
 });
 
 describe('each kind of notification leads with what changed', () => {
-  const n = (kind: Notification['kind'], over: Partial<Notification['alert']> = {}): Notification => ({
-    kind,
-    since: T - 25 * 60_000,
-    alert: buildAlert(over),
-  });
+  const n = (
+    kind: Notification['kind'],
+    over: Partial<Notification['alert']> & Pick<Notification, 'closure'> = {},
+  ): Notification => {
+    const { closure, ...alert } = over;
+    return { kind, since: T - 25 * 60_000, alert: buildAlert(alert), ...(closure ? { closure } : {}) };
+  };
   /** What the lifecycle writes for a leg that closed while critical, given the force orders read. */
   const closed = (evidence: ForceOrder[] | { error: string }) =>
-    closedWhileCriticalMessage(
-      { alert: buildAlert({ positionSide: 'LONG' }), since: T - HOUR, told: {} },
-      { usdm: evidence },
-    );
+    closedWhileCritical({ alert: buildAlert({ positionSide: 'LONG' }), since: T - HOUR, told: {} }, { usdm: evidence });
   const order = (type: ForceOrder['type']): ForceOrder => ({
     source: 'usdm',
     symbol: 'BTCUSDT',
@@ -115,16 +114,16 @@ describe('each kind of notification leads with what changed', () => {
     ['deepened', { value: 2.1, threshold: 3 }, '🔴 <b>deeper: 2.1 % from liquidation</b> · main usdm\n'],
     ['deepened', { value: -0.4, threshold: 0 }, '🔴 <b>deeper: past the liquidation price</b> · main usdm\n'],
     ['eased', { severity: 'warning' as const, value: 9 }, '🟠 <b>eased to warning</b> · main usdm\n'],
-    ['liquidated', { message: closed([order('LIQUIDATION')]) }, '🔴 <b>LIQUIDATED</b> · main usdm\n'],
-    ['liquidated', { message: closed([order('ADL')]) }, '🔴 <b>AUTO-DELEVERAGED</b> · main usdm\n'],
-    ['liquidated', { message: closed({ error: 'HTTP 503' }) }, '🔴 <b>CLOSED WHILE CRITICAL</b> · main usdm\n'],
+    ['liquidated', closed([order('LIQUIDATION')]), '🔴 <b>LIQUIDATED</b> · main usdm\n'],
+    ['liquidated', closed([order('ADL')]), '🔴 <b>AUTO-DELEVERAGED</b> · main usdm\n'],
+    ['liquidated', closed({ error: 'HTTP 503' }), '🔴 <b>CLOSED WHILE CRITICAL</b> · main usdm\n'],
     ['resolved', { status: 'resolved' as const }, '✅ <b>RESOLVED</b> · main usdm\n'],
   ] as const)('%s %o', (kind, over, heading) => {
     expect(renderNotification(n(kind, over), T).startsWith(heading)).toBe(true);
   });
 
   it('a liquidation says the price and quantity the force orders give', () => {
-    expect(renderNotification(n('liquidated', { message: closed([order('LIQUIDATION')]) }), T)).toContain(
+    expect(renderNotification(n('liquidated', closed([order('LIQUIDATION')])), T)).toContain(
       'BTCUSDT LONG LIQUIDATED: 0.5 at 48000',
     );
   });
@@ -141,7 +140,7 @@ describe('each kind of notification leads with what changed', () => {
     ['firing', {}, '[CRITICAL] main usdm: '],
     ['deepened', { value: 2.1, threshold: 3 }, '[CRITICAL] DEEPER: 2.1 % FROM LIQUIDATION main usdm: '],
     ['eased', { severity: 'warning' as const }, '[WARNING] EASED TO WARNING main usdm: '],
-    ['liquidated', { message: closed([order('LIQUIDATION')]) }, '[CRITICAL] LIQUIDATED main usdm: '],
+    ['liquidated', closed([order('LIQUIDATION')]), '[CRITICAL] LIQUIDATED main usdm: '],
     ['resolved', { status: 'resolved' as const }, '[OK] RESOLVED main usdm: '],
   ] as const)('a terminal line of %s leads the same way', (kind, over, start) => {
     expect(renderAlertLine(n(kind, over)).startsWith(start)).toBe(true);
@@ -151,6 +150,20 @@ describe('each kind of notification leads with what changed', () => {
     const line = notificationJson({ ...n('deepened', { value: 2.1, threshold: 3 }), ack: { by: 'Ann', at: T } });
     expect(line).toEqual({ ...buildAlert({ value: 2.1, threshold: 3 }), kind: 'deepened', since: T - 25 * 60_000 });
     expect(Object.keys(line).slice(-2)).toEqual(['kind', 'since']);
+  });
+
+  it('a liquidated --json line says what closed the leg', () => {
+    expect(notificationJson(n('liquidated', closed([order('ADL')])))).toMatchObject({
+      kind: 'liquidated',
+      closure: 'adl',
+    });
+  });
+
+  it("the headline follows what closed the leg, not the words of the alert's message", () => {
+    // A symbol or an error text may say anything; the force orders decide.
+    const said = { message: 'X closed while critical: auto-deleverage' };
+    expect(renderAlertLine(n('liquidated', { ...said, closure: 'liquidation' }))).toMatch(/^\[CRITICAL\] LIQUIDATED /);
+    expect(renderAlertLine(n('liquidated', { ...said, closure: 'adl' }))).toMatch(/^\[CRITICAL\] AUTO-DELEVERAGED /);
   });
 });
 

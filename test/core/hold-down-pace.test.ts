@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { holdTier } from '#core/rules/hold-down.js';
-import { describePace, paceOf, sustainedShrink } from '#core/rules/pace.js';
+import { describePace, paceOf, sustainedShrink, swingOf } from '#core/rules/pace.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
 import {
   APPROACH_KEY,
@@ -22,10 +22,14 @@ import {
  * by a rule of its own that a one-minute wick does not fire.
  */
 
-const noHold = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0 } });
-/** A hold-down of 15 min (the default is 30), so the timelines stay short. */
-const hold15 = resolveRuleSettings({ liqDistance: { holdDownMinutes: 15 } });
-const run15 = (steps: Step[], opts: RunOptions = {}) => run(steps, { settings: hold15, ...opts });
+/** The margin a fixed point (no volatility margin): the hold-down's clock on its own. */
+const fixed = (holdDownMinutes: number) =>
+  resolveRuleSettings({ liqDistance: { holdDownMinutes, volatilityMargin: 0 } });
+/** A hold-down of 15 min (the default is 30), so the timelines stay short; the margin is tested on its own. */
+const run15 = (steps: Step[], opts: RunOptions = {}) => run(steps, { settings: fixed(15), ...opts });
+/** The same with the default volatility margin. */
+const runSwing = (steps: Step[]) =>
+  run(steps, { settings: resolveRuleSettings({ liqDistance: { holdDownMinutes: 15 } }) });
 
 describe('hold-down: a tier resolves or eases only once clear of it for holdDownMinutes', () => {
   it('easing is told once, 15 min after the distance left the critical tier, without a sound', () => {
@@ -52,8 +56,13 @@ describe('hold-down: a tier resolves or eases only once clear of it for holdDown
     },
     {
       case: 'clear of the critical tier first, of the warning tier later: eased, then resolved, each after its own hold-down',
+      steps: [5, ...times(20, 9), ...times(20, 30)],
+      told: ['0 firing:critical:liq-distance', '16 eased:warning:liq-distance', '36 resolved:warning:liq-distance'],
+    },
+    {
+      case: 'clear of the warning tier too before the critical hold-down ends: quiet, then one resolve',
       steps: [5, ...times(10, 9), ...times(20, 30)],
-      told: ['0 firing:critical:liq-distance', '16 eased:warning:liq-distance', '26 resolved:warning:liq-distance'],
+      told: ['0 firing:critical:liq-distance', '26 resolved:critical:liq-distance'],
     },
     {
       case: 'a warning resolves 15 min after it cleared its line and margin',
@@ -65,7 +74,7 @@ describe('hold-down: a tier resolves or eases only once clear of it for holdDown
   });
 
   it('an alert waiting out its hold-down is not repeated: the distance has left the tier', () => {
-    const { told } = run([5, ...times(29, 30)], { stepMs: 2 * MIN });
+    const { told } = run([5, ...times(29, 30)], { stepMs: 2 * MIN, settings: fixed(30) });
     expect(toldAt(told)).toEqual(['0 firing:critical:liq-distance', '16 resolved:critical:liq-distance']);
   });
 
@@ -77,7 +86,14 @@ describe('hold-down: a tier resolves or eases only once clear of it for holdDown
     const before = { alert: { severity: 'critical' as const }, clearSince: T0, clearOfWarningSince: T0 + 5 * MIN };
     const clearOf = () => true;
     const at = (nowMs: number) => holdTier({ entered: null, clearOf, before, holdMs: 15 * MIN, nowMs }).severity;
-    expect([at(T0 + 14 * MIN), at(T0 + 15 * MIN), at(T0 + 20 * MIN)]).toEqual(['critical', 'warning', null]);
+    // At 15 min the critical tier's hold is over, but the warning tier's has 5 min to run: quiet till then.
+    expect([at(T0 + 14 * MIN), at(T0 + 15 * MIN), at(T0 + 20 * MIN)]).toEqual(['critical', 'critical', null]);
+    // In the warning tier's margin, not clear of it: it eases.
+    const inWarning = (tier: 'warning' | 'critical') => tier === 'critical';
+    expect(holdTier({ entered: null, clearOf: inWarning, before, holdMs: 15 * MIN, nowMs: T0 + 15 * MIN })).toEqual({
+      severity: 'warning',
+      hold: { clearSince: null, clearOfWarningSince: null },
+    });
   });
 });
 
@@ -96,6 +112,14 @@ describe('a violent day: a distance hovering at a line with 1–6 % minute moves
     ]);
   });
 
+  it('with the volatility margin too, it fires once and resolves once, later', () => {
+    const { told } = runSwing([...hover, ...times(30, 25)]);
+    const inside = hover.map((d, i) => (d <= 16 ? i : -1)).filter((i) => i >= 0);
+    const said = toldAt(told);
+    expect(said.map((t) => t.split(' ')[1])).toEqual(['firing:warning:liq-distance', 'resolved:warning:liq-distance']);
+    expect(Number(said[1]!.split(' ')[0])).toBeGreaterThan(inside.at(-1)! + 16);
+  });
+
   it('does not ease and escalate again within the hold-down', () => {
     const { told } = run15([14, ...hoverCritical]);
     expect(toldAt(told)).toEqual(['0 firing:warning:liq-distance', '2 escalated:critical:liq-distance']);
@@ -103,9 +127,37 @@ describe('a violent day: a distance hovering at a line with 1–6 % minute moves
 
   it('with the margin alone it would flap: the hold-down is what holds', () => {
     const flaps = (steps: number[]) =>
-      toldAt(run15(steps, { settings: noHold }).told).filter((t) => / (firing|escalated):/.test(t)).length;
+      toldAt(run15(steps, { settings: fixed(0) }).told).filter((t) => / (firing|escalated):/.test(t)).length;
     expect(flaps(hover)).toBeGreaterThan(3);
     expect(flaps([14, ...hoverCritical])).toBeGreaterThan(3);
+  });
+});
+
+describe('volatility margin: after a swing, clear means clear of the line by the swing', () => {
+  // A warning that dipped to 14.5 from 18 within a minute, then stood at 17: one point above the line,
+  // but the distance just swung 3.5 points in a minute.
+  const steps: Step[] = [14, ...times(5, 18), 14.5, ...times(30, 17)];
+
+  it('the hold-down starts only once the swing has left the last ten minutes', () => {
+    // 18 (minutes 1–5) is in the window until minute 15, 14.5 (minute 6) until 16; then 17 > 15 + 1.
+    expect(toldAt(runSwing(steps).told)).toEqual(['0 firing:warning:liq-distance', '31 resolved:warning:liq-distance']);
+  });
+
+  it('without it (volatilityMargin 0) the same path resolves at once after the hold-down', () => {
+    expect(toldAt(run15(steps).told)).toEqual(['0 firing:warning:liq-distance', '22 resolved:warning:liq-distance']);
+  });
+
+  it('a leap away from liquidation (margin added) is a swing too: resolved once it has left the window', () => {
+    // 5 at minute 0 is in the window until minute 10; the hold-down runs from there.
+    expect(toldAt(runSwing([5, ...times(30, 30)]).told)).toEqual([
+      '0 firing:critical:liq-distance',
+      '25 resolved:critical:liq-distance',
+    ]);
+  });
+
+  it('swingOf: the range of the kept distances', () => {
+    const at = (pcts: number[]) => swingOf(pcts.map((pct, i) => ({ at: T0 + i * MIN, pct })));
+    expect([at([]), at([5]), at([5, 30]), at([18, 14.5, 17]), at([10, 20, 12, 19, 11])]).toEqual([0, 0, 25, 3.5, 10]);
   });
 });
 

@@ -11,7 +11,7 @@ import { resolveRuleSettings } from '#core/rules/settings.js';
  */
 
 // No hold-down: these tests are about which source a leg is read from, not about how long a tier holds.
-const settings = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0 } });
+const settings = resolveRuleSettings({ liqDistance: { holdDownMinutes: 0, volatilityMargin: 0 } });
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 12, 0);
 const chat: ChatRoute = { id: 42 };

@@ -25,6 +25,20 @@ export function formatPnl(value: number): string {
   return value > 0 ? `+${text}` : text;
 }
 
+/**
+ * A sum of money in a sentence, grouped by thousands: whole units from 1,000 up (`10,230`), two decimals
+ * from 1 (`12.35`), four significant digits below (`0.1494` BTC). `up` rounds away from zero at that
+ * precision, for an amount that must be enough (`add 1,240 USDT`).
+ */
+export function formatSum(value: number, round: 'nearest' | 'up' = 'nearest'): string {
+  const abs = Math.abs(value);
+  const decimals = abs >= 1000 ? 0 : abs >= 1 || abs === 0 ? 2 : Math.min(10, 3 - Math.floor(Math.log10(abs)));
+  // The 1e-9 keeps a sum already at the precision (1240.0000000002 in floating point) from rounding up a unit.
+  const scale = 10 ** decimals;
+  const rounded = round === 'up' ? (Math.sign(value) * Math.max(0, Math.ceil(abs * scale - 1e-9))) / scale : value;
+  return rounded.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+}
+
 export function formatLeverage(value: number): string {
   return `${trimZeros(value.toFixed(2))}x`;
 }

@@ -1,6 +1,8 @@
+import type { AccountRisk } from '../account-risk.js';
 import type { AlertState } from '../alert.js';
 import type { SourceId } from '../position.js';
 import type { LegBook } from '../rules/new-hedge-leg.js';
+import type { RiskHealth } from '../rules/risk-down.js';
 import type { SourceHealth } from '../rules/source-down.js';
 
 /** Everything one account carries from one cycle to the next. */
@@ -16,6 +18,13 @@ export interface AccountState {
    * alert key of the leg's `liq-distance` alert. Absent in state saved before it was kept.
    */
   distances?: Record<string, DistanceSample[]> | undefined;
+  /**
+   * How each source's account read (margin numbers, ADL quantiles) fared, beside `health`. Absent in
+   * state saved before accounts were read, and while none is.
+   */
+  riskHealth?: Partial<Record<SourceId, RiskHealth>> | undefined;
+  /** The account numbers last read, per book (`/status`, the digest); absent before any account read. */
+  risks?: AccountRisk[] | undefined;
 }
 
 /** One leg's distance to liquidation, in %, at one cycle. */

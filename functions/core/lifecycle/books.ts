@@ -49,8 +49,8 @@ export function readBooks(answers: readonly Answer[], watched: ReadonlySet<Sourc
  * Last cycle's alerts under this cycle's keys. An alert of a leg kept under another source of its book
  * (state saved before the sources were read as one book, or before the config changed) moves to the
  * book's key with its start and what each chat was told, so it neither resolves nor fires again; where
- * the book already holds that alert, the copy is dropped. An alert about a source itself (`source-down`)
- * stays with its source. Pure: `alerts` is not changed.
+ * the book already holds that alert, the copy is dropped. An alert about a source itself (`source-down`,
+ * `risk-down`) stays with its source. Pure: `alerts` is not changed.
  */
 export function rekeyAlerts(
   alerts: Readonly<Record<string, AlertState>>,
@@ -60,7 +60,8 @@ export function rekeyAlerts(
   const moved: AlertState[] = [];
   for (const [key, state] of Object.entries(alerts)) {
     const { source, rule } = state.alert;
-    if (source === null || rule === 'source-down' || bookOf(source, watched) === source) kept[key] = state;
+    const aboutSource = rule === 'source-down' || rule === 'risk-down';
+    if (source === null || aboutSource || bookOf(source, watched) === source) kept[key] = state;
     else moved.push({ ...state, alert: { ...state.alert, source: bookOf(source, watched) } });
   }
   for (const state of moved) {

@@ -1,3 +1,4 @@
+import type { AccountRisk, AdlQuantile, RiskOutcome } from '../account-risk.js';
 import { type AlertState, alertKey, type Finding } from '../alert.js';
 import type { Position, SourceId } from '../position.js';
 import { judgeApproach } from '../rules/approach.js';
@@ -7,10 +8,12 @@ import { type Judged, judgeLiqDistance } from '../rules/liq-distance.js';
 import { evaluateNewHedgeLeg, type LegBook, legBook } from '../rules/new-hedge-leg.js';
 import { evaluateNotionalCap } from '../rules/notional-cap.js';
 import { recordDistances } from '../rules/pace.js';
+import type { RiskHealth } from '../rules/risk-down.js';
 import type { RuleSettings } from '../rules/settings.js';
 import { evaluateSourceDown, type SourceHealth } from '../rules/source-down.js';
 import type { AccountState, DistanceSample } from './account-state.js';
 import { readBooks, rekeyAlerts } from './books.js';
+import { evaluateRisks } from './evaluate-risks.js';
 
 /** One source's result this cycle, as the rules need it (never holding a secret). */
 export type SourceOutcome =
@@ -20,9 +23,11 @@ export type SourceOutcome =
 export interface EvaluateInput {
   account: string;
   /** Its legs, health, alerts and distances are read: rules with hysteresis hold a tier that was firing. */
-  prev: Pick<AccountState, 'legs' | 'health' | 'alerts' | 'distances'>;
+  prev: Pick<AccountState, 'legs' | 'health' | 'alerts' | 'distances' | 'riskHealth'>;
   /** One per watched source (the config lists a source once). */
   outcomes: readonly SourceOutcome[];
+  /** One per watched source whose account numbers were read (margin, ADL quantiles); absent: none were. */
+  risks?: readonly RiskOutcome[] | undefined;
   settings: RuleSettings;
   nowMs: number;
 }
@@ -33,6 +38,8 @@ export interface Evaluation {
   findings: Finding[];
   legs: Partial<Record<SourceId, LegBook>>;
   health: Partial<Record<SourceId, SourceHealth>>;
+  /** How each source's account read fared, beside `health`: a failing one does not blind the position rules. */
+  riskHealth: Partial<Record<SourceId, RiskHealth>>;
   /** The sources in this cycle's config; the alerts of any other source are forgotten. */
   watched: ReadonlySet<SourceId>;
   /**
@@ -40,9 +47,13 @@ export interface Evaluation {
    * their alerts can resolve. `usdm` and `usdm-ws` of one account are one book (`books.ts`).
    */
   answered: Partial<Record<SourceId, readonly Position[]>>;
+  /** The account numbers read, under the source their alerts are keyed by: only their alerts can end. */
+  answeredRisk: Partial<Record<SourceId, readonly AccountRisk[]>>;
+  /** The ADL quantiles read, per book. */
+  answeredAdl: Partial<Record<SourceId, readonly AdlQuantile[]>>;
   /** Last cycle's alerts under this cycle's keys: what the transition moves on from. */
   prior: Record<string, AlertState>;
-  /** Per finding key, the hold-down and ladder rung of the rules that keep them (`liq-distance`, `approach`). */
+  /** Per finding key, the hold-down and ladder rung of the rules that keep them (all but the events and outages). */
   tiers: Record<string, TierState>;
   /** Each open leg's last few distances, this cycle's included. */
   distances: Record<string, DistanceSample[]>;
@@ -50,7 +61,8 @@ export interface Evaluation {
 
 /**
  * Step 1 of the alert lifecycle: each source's health and legs updated, and every rule run once on each
- * book that was read (and `source-down` on the health of all sources). Pure: `prev` is not changed.
+ * book that was read (and `source-down` on the health of all sources); then the account rules on the
+ * account reads (`evaluate-risks.ts`). Pure: `prev` is not changed.
  */
 export function evaluateCycle(input: EvaluateInput): Evaluation {
   const { account, prev, settings, nowMs } = input;
@@ -88,7 +100,21 @@ export function evaluateCycle(input: EvaluateInput): Evaluation {
     legs[book] = legBook(positions);
   }
   findings.push(...evaluateSourceDown(account, health, settings));
-  return { findings, legs, health, watched, answered, prior, tiers, distances };
+  const { risks } = input;
+  const risk = evaluateRisks({
+    account,
+    risks,
+    prevRiskHealth: prev.riskHealth,
+    health,
+    readings,
+    watched,
+    prior,
+    settings,
+    nowMs,
+  });
+  findings.push(...judged(risk.judged), ...risk.findings);
+  const { riskHealth, answeredRisk, answeredAdl } = risk;
+  return { findings, legs, health, riskHealth, watched, answered, answeredRisk, answeredAdl, prior, tiers, distances };
 }
 
 /** A success clears the failure count; a failure adds to it and keeps what was last known. */

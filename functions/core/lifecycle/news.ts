@@ -8,13 +8,15 @@ import {
   SEVERITY_RANK,
 } from '../alert.js';
 import type { TierState } from '../rules/hold-down.js';
+import { deeperRung, isDeeperRung } from '../rules/ladder.js';
 import { type RuleSettings, repeatMinutesFor } from '../rules/settings.js';
 
 /**
  * The finding as it fires now, with its start and what each chat was told kept, its hold-down and
  * deepest rung carried on, and an acknowledgement kept while the severity stays. `deeper`: a rung was
- * crossed downward this cycle while critical. Optional fields are left out while they say nothing,
- * but a critical judged on a ladder keeps its rung, `null` above the ladder.
+ * crossed toward liquidation this cycle while critical (down for a distance or a uniMMR, up for a
+ * margin ratio: `ladder.ts`). Optional fields are left out while they say nothing, but a critical
+ * judged on a ladder keeps its rung, `null` before the ladder.
  */
 export function nextAlertState(
   before: AlertState | undefined,
@@ -28,8 +30,9 @@ export function nextAlertState(
   const known = stillCritical && before.rung !== undefined;
   const told = known ? (before.rung ?? null) : null;
   const now = finding.severity === 'critical' ? (tier?.rung ?? null) : null;
-  const deeper = known && now !== null && (told === null || now < told);
-  const rung = told === null ? now : now === null ? told : Math.min(told, now);
+  const rule = finding.rule;
+  const deeper = known && now !== null && (told === null || isDeeperRung(rule, now, told));
+  const rung = told === null ? now : now === null ? told : deeperRung(rule, told, now);
   if (finding.severity === 'critical' && tier !== undefined) state.rung = rung;
   if (before?.ack && before.alert.severity === finding.severity) state.ack = before.ack;
   if (tier?.hold.clearSince != null) state.clearSince = tier.hold.clearSince;

@@ -4,15 +4,17 @@ import {
   alertKey,
   type Finding,
   isEventRule,
+  isRiskRule,
   type Notification,
   type NotificationKind,
 } from '../alert.js';
-import { closedWhileCriticalMessage, type ForceOrderEvidence, isLegOpen, wasCritical } from '../force-order.js';
+import { closedWhileCritical, type ForceOrderEvidence, isLegOpen, wasCritical } from '../force-order.js';
 import type { TierState } from '../rules/hold-down.js';
 import { resolutionMessage } from '../rules/resolution.js';
 import type { RuleSettings } from '../rules/settings.js';
 import type { Evaluation } from './evaluate.js';
 import { firingKind, nextAlertState, notificationOf } from './news.js';
+import { type RiskAnswers, riskEvidence, riskJudged } from './risk-judged.js';
 
 /** An event alert nobody could be told of within a day is dropped. */
 const EVENT_TTL_MS = 24 * 3_600_000;
@@ -20,7 +22,9 @@ const EVENT_TTL_MS = 24 * 3_600_000;
 export interface TransitionInput {
   /** Last cycle's alerts by key. */
   prev: Readonly<Record<string, AlertState>>;
-  evaluation: Pick<Evaluation, 'findings' | 'watched' | 'answered'> & { tiers?: Record<string, TierState> };
+  evaluation: Pick<Evaluation, 'findings' | 'watched' | 'answered'> & {
+    tiers?: Record<string, TierState>;
+  } & RiskAnswers;
   /** The chats that hear of this account, each told on its own record (ids are unique). */
   chatIds: readonly number[];
   nowMs: number;
@@ -52,17 +56,24 @@ export interface Transition {
  * (`eased`), the same news after its repeat interval (`repeat`, tighter with depth until acknowledged),
  * the end of an alert it was told of (`resolved`), and a leg that closed while critical (`liquidated`,
  * never a quiet resolve); at most one of them per alert and cycle. An alert whose source did not answer
- * is kept as it was: an outage is not a recovery. Pure: `prev` is not changed.
+ * (for an account alert: whose account read did not) is kept as it was: an outage is not a recovery.
+ * Pure: `prev` is not changed.
  */
 export function transitionAlerts(input: TransitionInput): Transition {
   const { prev, evaluation, chatIds, nowMs, settings } = input;
   const alerts: Record<string, AlertState> = {};
   const owed: OwedNotification[] = [];
   const resolvedKeys: string[] = [];
-  const owe = (key: string, alert: Alert, state: AlertState, kindFor: (chatId: number) => NotificationKind | null) => {
+  const owe = (
+    key: string,
+    alert: Alert,
+    state: AlertState,
+    kindFor: (chatId: number) => NotificationKind | null,
+    extra: Pick<Notification, 'closure'> = {},
+  ) => {
     for (const chatId of chatIds) {
       const kind = kindFor(chatId);
-      if (kind !== null) owed.push({ key, chatId, notification: notificationOf(kind, alert, state) });
+      if (kind !== null) owed.push({ key, chatId, notification: { ...notificationOf(kind, alert, state), ...extra } });
     }
   };
 
@@ -80,7 +91,10 @@ export function transitionAlerts(input: TransitionInput): Transition {
     const { source, rule } = before.alert;
     if (source !== null && !evaluation.watched.has(source)) continue;
     const positions = source === null ? undefined : evaluation.answered[source];
-    const judged = rule === 'source-down' || rule === 'keys-refused' || positions !== undefined;
+    // An account alert ends only on an account read (`risk-judged.ts`).
+    const judged = isRiskRule(rule)
+      ? riskJudged(before.alert, evaluation)
+      : rule === 'source-down' || rule === 'keys-refused' || positions !== undefined;
     if (!judged) {
       alerts[key] = before;
       continue;
@@ -97,16 +111,18 @@ export function transitionAlerts(input: TransitionInput): Transition {
     const toldOf = (kind: NotificationKind) => (id: number) => (before.told[id] ? kind : null);
     if (positions !== undefined && wasCritical(before) && !isLegOpen(before.alert, positions)) {
       // Told loud, as a critical, to every chat that heard of the alert: the trader must look.
-      const message = closedWhileCriticalMessage(before, input.forceOrders);
-      owe(key, { ...before.alert, severity: 'critical', status: 'firing', message }, before, toldOf('liquidated'));
+      const { closure, message } = closedWhileCritical(before, input.forceOrders);
+      const alert: Alert = { ...before.alert, severity: 'critical', status: 'firing', message };
+      owe(key, alert, before, toldOf('liquidated'), { closure });
       continue;
     }
     // The leg's critical tier took over from its approach: that alert says all there is to say.
     if (rule === 'approach' && evaluation.findings.some((f) => isCriticalOfLeg(f, before.alert))) continue;
+    const risk = riskEvidence(before.alert, evaluation);
     const message =
       source !== null && positions === undefined
-        ? resolutionMessage(before.alert, null, keysRefused)
-        : resolutionMessage(before.alert, positions ?? []);
+        ? resolutionMessage(before.alert, null, keysRefused, risk)
+        : resolutionMessage(before.alert, positions ?? [], keysRefused, risk);
     owe(key, { ...before.alert, status: 'resolved', message }, before, toldOf('resolved'));
   }
   return { alerts, owed, resolvedKeys };

@@ -30,7 +30,9 @@ export interface HoldInput {
  * The tier a reading is in, with hysteresis in space and time (Prometheus' `keep_firing_for`): a tier
  * that fired holds until the reading has been clear of it (`clearOf`) for `holdMs` without a break. Each
  * tier keeps its own clock, so a critical that held while the reading was also clear of the warning tier
- * resolves at once when its hold ends, and one that was not eases to a warning first. Pure.
+ * resolves at once when its hold ends, and one that was not eases to a warning first; unless the reading
+ * is clear of the warning tier by then too: it stays critical, quietly, until that tier's hold ends and
+ * resolves then (one message for one end, not "eased" and "resolved" minutes apart). Pure.
  */
 export function holdTier(input: HoldInput): { severity: Severity | null; hold: Hold } {
   const { entered, clearOf, before, holdMs, nowMs } = input;
@@ -42,7 +44,8 @@ export function holdTier(input: HoldInput): { severity: Severity | null; hold: H
   const warning = since('warning', wasCritical ? before?.clearOfWarningSince : before?.clearSince);
   const held = (tier: 'warning' | 'critical', clear: number | null) =>
     was >= SEVERITY_RANK[tier] && !(clear !== null && nowMs - clear >= holdMs);
-  if (entered === 'critical' || held('critical', critical)) {
+  const leavingBoth = wasCritical && entered === null && warning !== null;
+  if (entered === 'critical' || held('critical', critical) || (leavingBoth && held('warning', warning))) {
     return { severity: 'critical', hold: { clearSince: critical, clearOfWarningSince: warning } };
   }
   if (entered === 'warning' || held('warning', warning)) {

@@ -3,7 +3,7 @@ import { formatPrice } from '../format/numbers.js';
 import type { DistanceSample } from '../lifecycle/account-state.js';
 import { type Position, roundPct } from '../position.js';
 import { holdTier, type TierState } from './hold-down.js';
-import { describePace, distanceKey, legDistances, paceOf } from './pace.js';
+import { describePace, distanceKey, legDistances, paceOf, swingOf } from './pace.js';
 import { ladderFor, liqThresholds, type RuleSettings } from './settings.js';
 
 /** What a rule judged of one leg: the finding, and the tier state the lifecycle keeps with its alert. */
@@ -22,10 +22,12 @@ export interface JudgeContext {
  * `liq-distance`: how far the mark price is from the liquidation price, in percent of the mark, on
  * the side the leg loses money. At or below `warningPct` it warns, at or below `criticalPct` it is
  * critical; a mark already past the liquidation price is critical. A leg without a liquidation price
- * carries no risk. Hysteresis: a tier that fired holds until the distance is `resolveMarginPct` points
- * above its threshold and has stayed there `holdDownMinutes` (`hold-down.ts`), so a price hovering at
- * the line does not flap, on a calm day or a violent one. While critical, the ladder rung it is at is
- * kept (`ladderPct`); a shrinking distance is told with its pace.
+ * carries no risk. Hysteresis: a tier that fired holds until the distance is clear of its threshold by
+ * a margin and has stayed there `holdDownMinutes` (`hold-down.ts`), so a price hovering at the line does
+ * not flap, on a calm day or a violent one. The margin is `resolveMarginPct` points, or
+ * `volatilityMargin` times the distance's swing over the last ten minutes where that is wider: a market
+ * that moves three points a minute is not clear one point above the line. While critical, the ladder
+ * rung it is at is kept (`ladderPct`); a shrinking distance is told with its pace.
  */
 export function judgeLiqDistance(
   positions: readonly Position[],
@@ -39,8 +41,10 @@ export function judgeLiqDistance(
     const base = legAlertBase('liq-distance', p);
     const t = liqThresholds(settings, p.symbol);
     const samples = ctx.distances[distanceKey(p)];
+    const { resolveMarginPct, volatilityMargin } = settings.liqDistance;
+    const margin = Math.max(resolveMarginPct, volatilityMargin * swingOf(samples));
     const { severity, hold } = holdTier({
-      ...linesOf(distance, t, settings.liqDistance.resolveMarginPct),
+      ...linesOf(distance, t, margin),
       before: prev[alertKey(base)],
       holdMs: settings.liqDistance.holdDownMinutes * 60_000,
       nowMs: ctx.nowMs,

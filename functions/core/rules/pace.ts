@@ -65,6 +65,16 @@ export function paceOf(samples: readonly DistanceSample[] | undefined, nowMs: nu
 }
 
 /**
+ * How far a leg's distance swung over the samples kept (the last ten minutes): its highest less its
+ * lowest, in points; 0 with fewer than two. A range, not a sum of steps, so it does not grow with the
+ * polling rate. Both ways count: a market that just leapt three points can fall three as fast.
+ */
+export function swingOf(samples: readonly DistanceSample[] | undefined): number {
+  const pcts = (samples ?? []).map((s) => s.pct);
+  return pcts.length < 2 ? 0 : Math.max(...pcts) - Math.min(...pcts);
+}
+
+/**
  * The trailing run of samples each nearer liquidation than the one before by at least `minPerMinute`
  * points a minute, as a pace: `null` unless it holds at least three samples spanning two minutes. One
  * sample that drops (a one-minute wick), or one drop followed by a drift, is no run.

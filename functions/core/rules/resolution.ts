@@ -1,14 +1,24 @@
-import { type Finding, round2, sideLabel } from '../alert.js';
+import { type Finding, isRiskRule, round2, sideLabel } from '../alert.js';
 import { formatPrice } from '../format/numbers.js';
 import { liqDistancePct, type Position } from '../position.js';
+import { type RiskEvidence, riskResolutionMessage } from './risk-resolution.js';
+
+const NOTHING_READ: RiskEvidence = { risks: undefined, adl: undefined, positions: undefined, readOk: false };
 
 /**
  * What a resolution says: how things stand now, not the last thing that was wrong. `positions` are the
  * source's legs this cycle; a leg that is gone or flat is closed. `null`: the source did not answer, so
  * an alert about the source itself ends while it still fails (refused keys took over, when
- * `keysRefused` fires, or the rules changed), and must not read as a recovery.
+ * `keysRefused` fires, or the rules changed), and must not read as a recovery. An account alert speaks
+ * of what the account read says now (`risk`).
  */
-export function resolutionMessage(before: Finding, positions: readonly Position[] | null, keysRefused = false): string {
+export function resolutionMessage(
+  before: Finding,
+  positions: readonly Position[] | null,
+  keysRefused = false,
+  risk: RiskEvidence = NOTHING_READ,
+): string {
+  if (isRiskRule(before.rule)) return riskResolutionMessage({ ...before, rule: before.rule }, risk, keysRefused);
   if (positions === null) {
     return keysRefused
       ? `${before.source} still fails: its key is refused (see that alert)`

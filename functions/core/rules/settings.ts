@@ -1,4 +1,10 @@
 import type { Finding, Severity } from '../alert.js';
+import {
+  type AccountRuleSettings,
+  type AccountRulesInput,
+  accountRuleProblems,
+  DEFAULT_ACCOUNT_RULES,
+} from './account-rule-settings.js';
 
 /** Per-symbol liquidation-distance settings, over the account's. */
 export interface SymbolLiqSettings {
@@ -13,13 +19,15 @@ export interface DepthRepeat {
   minutes: number;
 }
 
-/** Rule settings with every default applied, for one account. */
-export interface RuleSettings {
+/** Rule settings with every default applied, for one account (the account rules' in `account-rule-settings.ts`). */
+export interface RuleSettings extends AccountRuleSettings {
   liqDistance: {
     enabled: boolean;
     warningPct: number;
     criticalPct: number;
     resolveMarginPct: number;
+    /** The margin widens to this many times the distance's swing over the last ten minutes (0: off). */
+    volatilityMargin: number;
     /** Rungs inside the critical tier, in %: crossing one downward is told at once (0: past the liquidation price). */
     ladderPct: number[];
     /** A tier resolves or eases only once the distance has stayed clear of it this long. */
@@ -39,13 +47,14 @@ export interface RuleSettings {
 }
 
 /** The rules section of the config (top level or one account's), every field optional. */
-export interface RulesInput {
+export interface RulesInput extends AccountRulesInput {
   liqDistance?:
     | {
         enabled?: boolean | undefined;
         warningPct?: number | undefined;
         criticalPct?: number | undefined;
         resolveMarginPct?: number | undefined;
+        volatilityMargin?: number | undefined;
         ladderPct?: number[] | undefined;
         holdDownMinutes?: number | undefined;
         repeatByDepth?: DepthRepeat[] | undefined;
@@ -69,9 +78,10 @@ export const DEFAULT_RULES: RuleSettings = {
     warningPct: 15,
     criticalPct: 7.5,
     resolveMarginPct: 1,
+    volatilityMargin: 1,
     ladderPct: [5, 3, 2, 1, 0],
-    // Measured by replay (test/replay/measure-hold-down.ts): the least with no flap in any 120-minute
-    // window of ../shared/market-data is 25; on the whole AVAX crash day 15 flaps 9 times, 30 once.
+    // Measured by replay of the whole days of ../shared/market-data (test/replay/measure-hold-down.ts):
+    // 30 minutes with a margin of one swing is the only pair of 10/20/30 min × 0/1/2 with no flap.
     holdDownMinutes: 30,
     repeatByDepth: [
       { belowPct: 7.5, minutes: 30 },
@@ -87,6 +97,7 @@ export const DEFAULT_RULES: RuleSettings = {
   keysRefused: { enabled: true },
   notionalCap: { enabled: true, warningPct: 90 },
   repeatMinutes: { info: 24 * 60, warning: 4 * 60, critical: 30 },
+  ...DEFAULT_ACCOUNT_RULES,
 };
 
 /** Defaults, then the config's top-level rules, then the account's own: later wins, field by field. */
@@ -111,6 +122,10 @@ export function resolveRuleSettings(...layers: (RulesInput | undefined)[]): Rule
       keysRefused: { ...s.keysRefused, ...defined(layer.keysRefused) },
       notionalCap: { ...s.notionalCap, ...defined(layer.notionalCap) },
       repeatMinutes: { ...s.repeatMinutes, ...defined(layer.repeatMinutes) },
+      marginRatio: { ...s.marginRatio, ...defined(layer.marginRatio) },
+      uniMmr: { ...s.uniMmr, ...defined(layer.uniMmr) },
+      accountStatus: { ...s.accountStatus, ...defined(layer.accountStatus) },
+      adlRisk: { ...s.adlRisk, ...defined(layer.adlRisk) },
     };
   }
   return s;
@@ -154,7 +169,7 @@ export function leverageCapFor(s: RuleSettings, symbol: string): number {
   return s.leverageCap.symbols[symbol] ?? s.leverageCap.default;
 }
 
-/** Problems a schema cannot see field by field: a critical threshold above its warning one. */
+/** Problems a schema cannot see field by field: a critical threshold on the safe side of its warning one. */
 export function ruleSettingsProblems(s: RuleSettings): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];
   const check = (path: string[], t: { warningPct: number; criticalPct: number }) => {
@@ -169,6 +184,7 @@ export function ruleSettingsProblems(s: RuleSettings): { path: string[]; message
   for (const symbol of Object.keys(s.liqDistance.symbols)) {
     check(['liqDistance', 'symbols', symbol], liqThresholds(s, symbol));
   }
+  problems.push(...accountRuleProblems(s));
   return problems;
 }
 

@@ -26,27 +26,49 @@ export function evaluateSourceDown(
   settings: RuleSettings,
 ): Finding[] {
   const entries = Object.entries(health) as [SourceId, SourceHealth][];
-  const refused = settings.keysRefused.enabled
-    ? entries.filter(([, h]) => h.failures > 0 && h.lastError?.keysRefused)
-    : [];
+  const refused = refusedSources(health, settings);
   const findings: Finding[] = [];
   if (refused.length > 0) findings.push(keysRefused(account, refused));
   if (!settings.sourceDown.enabled) return findings;
   for (const [source, h] of entries) {
     if (h.failures < settings.sourceDown.afterFailures || refused.some(([s]) => s === source)) continue;
-    findings.push({
-      rule: 'source-down',
-      severity: 'warning',
-      account,
-      source,
-      symbol: null,
-      positionSide: null,
-      value: h.failures,
-      threshold: settings.sourceDown.afterFailures,
-      message: `${source} has failed ${h.failures} checks in a row: ${h.lastError?.message ?? 'unknown error'}`,
-    });
+    const message = `${source} has failed ${h.failures} checks in a row: ${h.lastError?.message ?? 'unknown error'}`;
+    findings.push(outageFinding('source-down', account, source, h.failures, settings, message));
   }
   return findings;
+}
+
+/** A warning that a read of one source (positions: `source-down`; account numbers: `risk-down`) keeps failing. */
+export function outageFinding(
+  rule: 'source-down' | 'risk-down',
+  account: string,
+  source: SourceId,
+  failures: number,
+  settings: Pick<RuleSettings, 'sourceDown'>,
+  message: string,
+): Finding {
+  const threshold = settings.sourceDown.afterFailures;
+  return {
+    rule,
+    severity: 'warning',
+    account,
+    source,
+    symbol: null,
+    positionSide: null,
+    value: failures,
+    threshold,
+    message,
+  };
+}
+
+/** The sources whose keys the exchange refuses, while `keys-refused` is on: its one alert speaks for them. */
+export function refusedSources(
+  health: Partial<Record<SourceId, SourceHealth>>,
+  settings: Pick<RuleSettings, 'keysRefused'>,
+): [SourceId, SourceHealth][] {
+  if (!settings.keysRefused.enabled) return [];
+  const entries = Object.entries(health) as [SourceId, SourceHealth][];
+  return entries.filter(([, h]) => h.failures > 0 && h.lastError?.keysRefused);
 }
 
 function keysRefused(account: string, refused: readonly [SourceId, SourceHealth][]): Finding {

@@ -1,5 +1,6 @@
 import { SOURCE_IDS, type SourceId } from '#core/position.js';
 import { measureBundle } from './bundle.js';
+import { measureCheckWeight } from './check-weight.js';
 import { measureCpu } from './cpu.js';
 import { startExchangeHosts, startRemoteExchange } from './exchange.js';
 import { CONCURRENCY, type FanOutResult, measureFanOut, measureSingleCalls } from './fan-out.js';
@@ -106,6 +107,36 @@ targets.push({
   name: '50 accounts × 5 sources: every call answered, no socket left open, weight per host',
   met: fifty.failures === 0 && fifty.socketsAfterClose === 0 && fifty.weights.length === 4,
   figure: `${fifty.failures} failed, ${fifty.socketsAfterClose} sockets open, ${fifty.weights.length} hosts`,
+});
+
+// 1b. What one check spends of each host family's weight: positions and the account reads (margin numbers,
+// ADL quantiles) of every source, per account and for 50 accounts, against the 2,400 a minute of an IP.
+const weightHosts = await startExchangeHosts({ accounts: 50, positionsPerSource: 5, latencyMs: 0 });
+let weight: Awaited<ReturnType<typeof measureCheckWeight>>;
+try {
+  weight = await measureCheckWeight(weightHosts, 50);
+} finally {
+  await weightHosts.close();
+}
+print('Request weight of one check (positions, account pages, ADL quantiles), all five sources:');
+print(
+  renderTable(
+    ['host family', 'per account-minute', `${weight.accounts} accounts`, 'of 2,400 a minute'],
+    (['fapi', 'dapi', 'papi'] as const).map((f) => [
+      f === 'fapi' ? 'fapi + WebSocket API' : f,
+      fixed(weight.used[f] / weight.accounts, 1),
+      weight.used[f],
+      `${fixed((weight.used[f] / 2_400) * 100)} %`,
+    ]),
+  ),
+);
+print();
+targets.push({
+  name: '50 accounts × 5 sources, account reads included: every family under 90 % of 2,400 a minute',
+  met: weight.failures === 0 && Object.values(weight.used).every((w) => w <= 0.9 * 2_400),
+  figure: `${weight.failures} failed, ${Object.entries(weight.used)
+    .map(([f, w]) => `${f} ${w}`)
+    .join(', ')}`,
 });
 
 // 2. Client overhead per call on a 500-position response, against the official connector.

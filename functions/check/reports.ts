@@ -1,3 +1,4 @@
+import type { AccountRead } from '#accounts/read-accounts.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import type { Position, SourceId } from '#core/position.js';
 
@@ -23,4 +24,6 @@ export interface CycleReport {
   at: number;
   accounts: AccountReport[];
   deliveries: Delivery[];
+  /** What the cycle judged: the exchange's answers per account (a watcher recomputes distances from them). */
+  reads: readonly AccountRead[];
 }

@@ -1,5 +1,5 @@
 import type { PositionReader } from '#accounts/ports.js';
-import { readAccounts } from '#accounts/read-accounts.js';
+import { type AccountRead, readAccounts } from '#accounts/read-accounts.js';
 import type { KeysProvider } from '#config/keys-provider.js';
 import { chatRoutes } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
@@ -43,6 +43,13 @@ export interface CycleOptions {
    * read by then fails this cycle, saying so.
    */
   deadline?: number | undefined;
+  /** Only these accounts (a watcher refreshing the ones a stream spoke of); every account by default. */
+  accounts?: readonly string[] | undefined;
+  /**
+   * What was read instead of reading the exchange: a watcher's last reads with each leg's mark price
+   * replaced by the latest tick (`tick-read.ts`). No digest is sent from such a cycle.
+   */
+  reads?: readonly AccountRead[] | undefined;
 }
 
 /**
@@ -54,9 +61,7 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
   const at = deps.now();
   const chats = deps.chats ?? chatRoutes(deps.config);
   const exchangeNow = deps.exchangeClock ?? Date.now;
-  if (deps.bans) await restoreBans(deps, deps.bans, exchangeNow());
-  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, deps.config.accounts, { risks: 'rules' });
-  await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
+  const reads = opts.reads ?? (await readExchange(deps, opts, exchangeNow));
   const mutes = await deps.store.listMutes(at);
   // Force orders of legs that closed while critical are read against the same deadline as positions.
   const advanced = await Promise.all(
@@ -66,7 +71,7 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
   await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const deliveries = advanced.flatMap((a) => a.deliveries);
   const accounts = advanced.map((a) => a.report.account);
-  deliveries.push(...(await digestDeliveries(deps, accounts, chats, at)));
+  if (!opts.reads) deliveries.push(...(await digestDeliveries(deps, accounts, chats, at)));
 
   if (deliveries.length > 0) {
     try {
@@ -78,7 +83,17 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
     }
   }
   await deps.store.saveWeight({ at, hosts: deps.exchange.usedWeight() });
-  return { at, accounts: advanced.map((a) => a.report), deliveries };
+  return { at, accounts: advanced.map((a) => a.report), deliveries, reads };
+}
+
+/** The accounts in scope read from the exchange, positions and account pages, with the bans kept between runs. */
+async function readExchange(deps: CheckDeps, opts: CycleOptions, exchangeNow: () => number): Promise<AccountRead[]> {
+  if (deps.bans) await restoreBans(deps, deps.bans, exchangeNow());
+  const only = opts.accounts;
+  const accounts = only ? deps.config.accounts.filter((a) => only.includes(a.name)) : deps.config.accounts;
+  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, accounts, { risks: 'rules' });
+  await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
+  return reads;
 }
 
 /** A host banned in an earlier run stays uncalled until its ban ends; a stored ban that is unusable is reported, not fatal. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { atDistance } from '#builders/position.js';
+import type { DistanceSample } from '#core/lifecycle/account-state.js';
 import { holdTier } from '#core/rules/hold-down.js';
-import { describePace, paceOf, sustainedShrink, swingOf } from '#core/rules/pace.js';
+import { describePace, paceOf, recordDistances, sustainedShrink, swingOf } from '#core/rules/pace.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
 import {
   APPROACH_KEY,
@@ -162,6 +164,21 @@ describe('volatility margin: after a swing, clear means clear of the line by the
 });
 
 describe('pace', () => {
+  it('a leg judged every second (a watcher) keeps samples spanning about the last ten minutes, at most 24', () => {
+    let samples: Record<string, DistanceSample[]> | undefined;
+    const watched = new Set(['usdm'] as const);
+    for (let s = 0; s <= 900; s++) {
+      const positions = [atDistance(20 - s / 100)];
+      samples = recordDistances(samples, [{ book: 'usdm', positions }], watched, T0 + s * 1_000);
+    }
+    const kept = Object.values(samples!)[0]!;
+    expect(kept.length).toBeLessThanOrEqual(24);
+    expect(kept.at(-1)!.at).toBe(T0 + 900_000);
+    expect(T0 + 900_000 - kept[0]!.at).toBeGreaterThanOrEqual(9 * MIN);
+    // Its pace is the five minutes' change, not the last second's.
+    expect(paceOf(kept, T0 + 900_000)!.change).toBeCloseTo(-3, 0);
+  });
+
   it('a shrinking distance is told with its pace', () => {
     const { state } = run15([12, 11, 10, 9]);
     expect(state.alerts[LIQ_KEY]?.alert.message).toBe(

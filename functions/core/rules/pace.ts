@@ -5,8 +5,14 @@ import { isOpen, liqDistancePct, type Position, type SourceId } from '../positio
 
 /** How far back a leg's distances are kept: the pace is about the last minutes, not the hour. */
 const KEEP_MS = 10 * 60_000;
-/** At most this many per leg (a check polling every 20 s would keep 30), so the state item stays small. */
-const MAX_SAMPLES = 20;
+/** At most this many per leg, so the state item stays small. */
+const MAX_SAMPLES = 24;
+/**
+ * Samples closer together than this are thinned (a watcher judging every second, a check polling every
+ * 20 s): the newest is always kept, the one before it only if it is this far from the one before that,
+ * so that the samples kept still span about the ten minutes.
+ */
+const SPACING_MS = 30_000;
 /** The pace a message tells is measured over this much of the recent past. */
 const PACE_MS = 5 * 60_000;
 const MIN = 60_000;
@@ -52,7 +58,10 @@ export function recordDistances(
     for (const { p, distance } of legDistances(positions)) {
       const key = distanceKey(p);
       const kept = (before?.[key] ?? []).filter((s) => s.at > nowMs - KEEP_MS && s.at < nowMs);
-      next[key] = [...kept, { at: nowMs, pct: distance }].slice(-MAX_SAMPLES);
+      const samples = [...kept, { at: nowMs, pct: distance }];
+      const n = samples.length;
+      if (n >= 3 && nowMs - samples[n - 3]!.at < SPACING_MS) samples.splice(n - 2, 1);
+      next[key] = samples.slice(-MAX_SAMPLES);
     }
   }
   return next;

@@ -5,6 +5,7 @@ import type { FrontEndContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { handleRestRequest } from './rest.js';
 import { parseScenario } from './scenario.js';
+import { streamRouteFor } from './stream-routes.js';
 import type { ExchangeSimulator, ExchangeSimulatorOptions, SimRequestLog } from './types.js';
 import { handleWsFrame, WS_API_PATH } from './ws-api.js';
 
@@ -53,9 +54,17 @@ export async function startExchangeSimulator(opts: ExchangeSimulatorOptions): Pr
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== WS_API_PATH) {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const stream = streamRouteFor(path);
+    if (path !== WS_API_PATH && !stream) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (stream) {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate());
+        stream.serve(ctx, ws, req);
+      });
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

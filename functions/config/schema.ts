@@ -236,6 +236,19 @@ const ScheduleSchema = z
     message: 'pollSeconds must be shorter than the schedule interval',
   });
 
+/** Second-level detection with the exchange's streams (README, "Watch"). */
+const WatchSchema = z
+  .object({
+    /**
+     * `adaptive`: a check that finds a leg or an account inside its warning band keeps the streams open for
+     * the rest of its interval; `always`: every check does; `off`: the scheduled check alone.
+     */
+    mode: z.enum(['adaptive', 'always', 'off']).default('adaptive'),
+    /** While watching, read the accounts from the exchange again every this many seconds. */
+    rereadSeconds: z.number().int().min(1).max(60).default(5),
+  })
+  .strict();
+
 const AccountSchema = z
   .object({
     /** How alerts and commands name the account. */
@@ -295,6 +308,8 @@ export const ConfigSchema = z
     telegram: TelegramSchema.default({}),
     /** When the check runs. */
     schedule: ScheduleSchema.default({}),
+    /** Whether and when the exchange's streams are held for second-level detection. */
+    watch: WatchSchema.default({ mode: 'adaptive', rereadSeconds: 5 }),
     /** Replaces the exchange's endpoints per source (a testnet, a simulator, a proxy). */
     endpoints: EndpointsSchema.default({}),
   })

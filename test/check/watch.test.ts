@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinanceClient } from '#binance/client.js';
-import type { MarkTick, UserEvent } from '#binance/stream-events.js';
+import type { MarkTick } from '#binance/stream-events.js';
 import type { CheckDeps } from '#check/run-check.js';
-import { type StreamFactory, type StreamHandlers, Watcher } from '#check/watch.js';
+import { Watcher } from '#check/watch.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import { FakeStreams } from './fake-streams.js';
 
 /*
  * The watcher between two reads of the exchange: a mark price pushed by the market stream recomputes
@@ -35,30 +36,6 @@ const tick = (markPrice: number, eventTime = 0): MarkTick => ({
   markPrice,
   eventTime,
 });
-
-/** Stream stand-ins: what was followed, and a way to push into what the watcher opened. */
-class FakeStreams implements StreamFactory {
-  followed: Record<string, string[]> = {};
-  ticks: ((t: MarkTick) => void)[] = [];
-  events: ((e: UserEvent) => void)[] = [];
-  gaps: StreamHandlers['onGap'][] = [];
-  closed = 0;
-  market(market: 'usdm' | 'coinm', h: StreamHandlers & { onTick(t: MarkTick): void }) {
-    this.ticks.push(h.onTick);
-    this.gaps.push(h.onGap);
-    return {
-      follow: async (symbols: readonly string[]) => void (this.followed[market] = [...symbols]),
-      close: async () => void this.closed++,
-    };
-  }
-  user(_account: unknown, _source: unknown, h: StreamHandlers & { onEvent(e: UserEvent): void }) {
-    this.events.push(h.onEvent);
-    return { start: async () => {}, close: async () => void this.closed++ };
-  }
-  push(t: MarkTick) {
-    for (const f of this.ticks) f(t);
-  }
-}
 
 let sim: ExchangeSimulator;
 let dynamo: LocalDynamo;

@@ -16,7 +16,7 @@ import { BOT_COMMANDS } from '#telegram/command-list.js';
 import { ALLOWED_UPDATES } from '#telegram/webhook.js';
 import { parseOptions, positiveInt } from './args.js';
 import { buttonPress, findButton, renderButtons } from './demo/buttons.js';
-import { applyDemoStep, DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from './demo/scenario.js';
+import { applyDemoStep, DEMO_ACCOUNT, DEMO_RULES, DEMO_STEPS, demoAccount } from './demo/scenario.js';
 import { type CliIo, stopRequested } from './io.js';
 import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
@@ -64,6 +64,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       config = parseConfig(
         {
           accounts: [{ name: DEMO_ACCOUNT, sources: [...SOURCE_IDS], keysEnv: 'LIQWATCH_DEMO_KEYS' }],
+          rules: DEMO_RULES,
           telegram: { chatIds: [TERMINAL_CHAT], botUsername: LOCAL_BOT, digest: { enabled: false } },
           endpoints: Object.fromEntries(SOURCE_IDS.map((s) => [s, s === 'usdm-ws' ? sim.wsUrl : sim.url])),
         },

@@ -41,14 +41,52 @@ describe('npm start (the demo)', () => {
     expect(shown).toContain('🔴 LIQUIDATED · demo usdm\nBTCUSDT LONG LIQUIDATED: 0.5 at 48000');
     expect(shown).not.toMatch(/RESOLVED · demo usdm\nBTCUSDT/);
     expect(shown).toContain('✅ RESOLVED · demo coinm');
+    // The USDⓈ-M margin ratio climbs to a warning and to critical, saying what it takes to be safe, while
+    // no leg of the book is near its own liquidation price; margin added resolves it.
+    expect(shown).toContain(
+      '🟠 WARNING · demo usdm\nMargin ratio 82.7 % (maintenance margin 3,061 of 3,700 USDT margin balance; liquidation at 100 %): add 672.86 USDT of margin, or reduce positions by 16 %, to be back under 70 %',
+    );
+    expect(shown).toContain('🔴 CRITICAL · escalated · demo usdm\nMargin ratio 86.8 %');
+    expect(shown).toContain('✅ RESOLVED · demo usdm\nMargin ratio is back to 36.9 %');
+    expect(shown).not.toMatch(/(ETH|BNB)USDT (LONG|SHORT) is [\d.]+% from liquidation/);
+    // The Portfolio Margin account slides down the uniMMR ladder, its status following, and comes back.
+    expect(shown).toMatch(
+      /🟠 WARNING · demo pm-um\nuniMMR 1\.38 .*to be back over 1\.5\n\n🟠 WARNING · demo pm-um\nAccount status MARGIN_CALL/,
+    );
+    expect(shown).toMatch(
+      /🔴 CRITICAL · escalated · demo pm-um\nuniMMR 1\.15 .*\n\n🔴 CRITICAL · escalated · demo pm-um\nAccount status REDUCE_ONLY/,
+    );
+    expect(shown).toContain('🔴 deeper: uniMMR 1.07 · demo pm-um');
+    expect(shown).toMatch(
+      /🔴 deeper: uniMMR 1\.04 · demo pm-um\n.*: liquidation is under way.*\n\n🔴 deeper: ACTIVE_LIQUIDATION · demo pm-um/,
+    );
+    expect(shown).toMatch(
+      /✅ RESOLVED · demo pm-um\nuniMMR is back to 1\.73 .*\n\n✅ RESOLVED · demo pm-um\nAccount status is NORMAL again/,
+    );
     // In that order.
-    const order = ['11.93%', 'escalated', 'deeper: 4.6', 'you press', 'deeper: 2.5', 'LIQUIDATED', 'RESOLVED'];
+    const order = [
+      '11.93%',
+      'escalated',
+      'deeper: 4.6',
+      'you press',
+      'deeper: 2.5',
+      'LIQUIDATED',
+      'RESOLVED',
+      'Margin ratio 82.7',
+      'Margin ratio 86.8',
+      'Margin ratio is back',
+      'uniMMR 1.38',
+      'uniMMR 1.15',
+      'deeper: uniMMR 1.07',
+      'deeper: uniMMR 1.04',
+      'uniMMR is back',
+    ];
     const at = order.map((t) => shown.indexOf(t));
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(shown).toContain('🩺 Status');
     expect(shown).toContain('Unknown command /frobnicate. Try /help.');
     expect(out.stderr).toBe('');
-  }, 30_000);
+  }, 60_000);
 
   it('within the six cycles CI runs, shows a critical alert and the liquidation', async () => {
     const { out, io } = capturedIo({ stdin: typed([], 0) });

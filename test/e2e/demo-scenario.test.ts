@@ -5,7 +5,7 @@ import { BinanceClient } from '#binance/client.js';
 import { SqsAlertQueue } from '#check/alert-queue.js';
 import { createCheckHandler } from '#check/handler.js';
 import { buttonPress, findButton } from '#cli/demo/buttons.js';
-import { applyDemoStep, DEMO_ACCOUNT, DEMO_STEPS, demoAccount } from '#cli/demo/scenario.js';
+import { applyDemoStep, DEMO_ACCOUNT, DEMO_RULES, DEMO_STEPS, demoAccount } from '#cli/demo/scenario.js';
 import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import { ACK_CALLBACK } from '#contracts/callback-data.js';
@@ -62,6 +62,7 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
     const config = parseConfig(
       {
         accounts: [{ name: DEMO_ACCOUNT, sources: [...SOURCE_IDS], keysEnv: 'DEMO_KEYS' }],
+        rules: DEMO_RULES,
         telegram: { chatIds: [CHAT], botUsername: 'liqwatch_e2e_bot', digest: { enabled: false } },
         endpoints: Object.fromEntries(SOURCE_IDS.map((s) => [s, s === 'usdm-ws' ? sim.wsUrl : sim.url])),
       },
@@ -140,13 +141,25 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
       '🔴 LIQUIDATED · demo usdm\nBTCUSDT LONG LIQUIDATED: 0.5 at 48000\n☑️ acknowledged by @ann 1 min ago',
       '🟠 WARNING · demo coinm\nBTCUSD_PERP LONG leverage 25x is above the cap of 20x',
       '✅ RESOLVED · demo coinm\nBTCUSD_PERP LONG leverage is 10x, within the cap of 20x (fired 1 min ago)',
+      // The USDⓈ-M book's margin ratio climbs with no leg near its own liquidation price, and margin added
+      // ends it (the demo's hold-down is 0).
+      '🟠 WARNING · demo usdm\nMargin ratio 82.7 % (maintenance margin 3,061 of 3,700 USDT margin balance; liquidation at 100 %): add 672.86 USDT of margin, or reduce positions by 16 %, to be back under 70 %',
+      '🔴 CRITICAL · escalated · demo usdm\nMargin ratio 86.8 % (maintenance margin 3,211 of 3,700 USDT margin balance; liquidation at 100 %): add 887.15 USDT of margin, or reduce positions by 20 %, to be back under 70 %',
+      '✅ RESOLVED · demo usdm\nMargin ratio is back to 36.9 % (fired 2 min ago)',
+      // The Portfolio Margin account down the uniMMR ladder, its status following, and back.
+      '🟠 WARNING · demo pm-um\nuniMMR 1.38 (equity 3,931 USD, maintenance margin 2,850 USD; the exchange goes reduce-only at 1.2 and liquidates at 1.05): add 343.97 USD of equity, or reduce positions by 9 %, to be back over 1.5\n\n🟠 WARNING · demo pm-um\nAccount status MARGIN_CALL: margin call: the exchange asks for more margin',
+      '🔴 CRITICAL · escalated · demo pm-um\nuniMMR 1.15 (equity 3,310 USD, maintenance margin 2,880 USD; the exchange goes reduce-only at 1.2 and liquidates at 1.05): add 1,010 USD of equity, or reduce positions by 24 %, to be back over 1.5\n\n🔴 CRITICAL · escalated · demo pm-um\nAccount status REDUCE_ONLY: reduce-only: the exchange takes only orders that reduce positions',
+      '🔴 deeper: uniMMR 1.07 · demo pm-um\nuniMMR 1.07 (equity 3,103 USD, maintenance margin 2,890 USD; the exchange goes reduce-only at 1.2 and liquidates at 1.05): add 1,232 USD of equity, or reduce positions by 29 %, to be back over 1.5',
+      '🔴 deeper: uniMMR 1.04 · demo pm-um\nuniMMR 1.04 (equity 3,000 USD, maintenance margin 2,895 USD): liquidation is under way: once the exchange has started it, a deposit does not stop it\n\n🔴 deeper: ACTIVE_LIQUIDATION · demo pm-um\nAccount status ACTIVE_LIQUIDATION: the exchange is liquidating the account by hand',
+      '✅ RESOLVED · demo pm-um\nuniMMR is back to 1.73 (fired 4 min ago)\n\n✅ RESOLVED · demo pm-um\nAccount status is NORMAL again (fired 4 min ago)',
     ]);
-    // The critical ones rang; warnings too (no chat setting makes them silent); the resolution came quietly.
+    // The critical ones rang; warnings too (no chat setting makes them silent); the resolutions came quietly.
     const sent = tg.messagesTo(CHAT);
-    expect(sent.map((m) => m.disableNotification)).toEqual([false, false, false, false, false, false, true]);
-    // Acknowledge under the critical alert until it was acknowledged; none under the liquidation.
-    const acks = sent.map((m) => JSON.stringify(m.replyMarkup ?? null).includes('"ack:'));
-    expect(acks).toEqual([false, true, true, false, false, false, false]);
+    const quiet = sent.map((m, i) => (m.disableNotification ? i : -1)).filter((i) => i >= 0);
+    expect(quiet).toEqual([6, 9, 14]);
+    // Acknowledge under a critical alert until it was acknowledged; none under the liquidation.
+    const acks = sent.map((m, i) => (JSON.stringify(m.replyMarkup ?? null).includes('"ack:') ? i : -1));
+    expect(acks.filter((i) => i >= 0)).toEqual([1, 2, 8, 11, 12, 13]);
     // The failed sends were retried.
     expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.status !== 200)).toHaveLength(2);
     expect(sqs.messages).toHaveLength(0);

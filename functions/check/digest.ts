@@ -1,13 +1,16 @@
+import { accountRuleSettings } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
 import { type Delivery, toDigestDelivery } from '#contracts/queue-message.js';
 import type { ChatRoute } from '#core/alerts.js';
 import type { Digest } from '#core/digest.js';
+import { stateRiskLines } from '#core/format/risk-view.js';
 import type { SourceId } from '#core/position.js';
 import { localMinutes } from '#core/quiet-hours.js';
 import type { AccountStates, OnceClaims } from '#store/state-store.js';
 
 /**
- * Once a day, at the configured local time, each chat hears what is open and that the checks ran. The
+ * Once a day, at the configured local time, each chat hears what is open, each account's margin numbers
+ * as last read (judged by its own thresholds, the lines rendered here) and that the checks ran. The
  * day's slot is claimed in the store, so of two overlapping checks only one sends it.
  */
 export async function digestDeliveries(
@@ -36,6 +39,7 @@ export async function digestDeliveries(
         openPositions: h.openPositions,
       })),
       firing: Object.values(state?.alerts ?? {}).map((a) => ({ ...a.alert, rung: a.rung ?? null, ack: a.ack ?? null })),
+      risks: stateRiskLines(state, accountRuleSettings(deps.config, account)),
     });
   }
   return chats.map((c) => toDigestDelivery(c, slot, at, digest));

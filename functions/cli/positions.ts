@@ -1,12 +1,17 @@
 import { resolve } from 'node:path';
-import { failureLines, readAccounts } from '#accounts/read-accounts.js';
+import { readAccounts } from '#accounts/read-accounts.js';
+import { type LiveView, liveView } from '#accounts/read-positions.js';
 import { BinanceClient, type PositionRequest } from '#binance/client.js';
 import { Signer } from '#binance/sign.js';
 import type { PositionFilter } from '#binance/sources/index.js';
 import { createLocalKeysProvider, readKeysFile } from '#config/keys-provider.js';
 import { loadConfig } from '#config/load.js';
+import { accountRuleSettings } from '#config/routes.js';
 import { renderPositionsTable } from '#core/format/positions-table.js';
+import type { RiskLineSettings } from '#core/format/risk-lines.js';
+import { accountRiskJson, readingLines } from '#core/format/risk-view.js';
 import { isOpen, isSourceId, type Position, SOURCE_IDS } from '#core/position.js';
+import { resolveRuleSettings } from '#core/rules/settings.js';
 import { parseOptions } from './args.js';
 import { type CliIo, UsageError } from './io.js';
 
@@ -24,8 +29,10 @@ const OPTIONS = {
 } as const;
 
 /**
- * `liqwatch positions`: one source read with a keys file, or every source of the configured accounts.
- * Humans get a table nearest-to-liquidation first; `--json` prints the position contract.
+ * `liqwatch positions`: one source read with a keys file, or every source of the configured accounts,
+ * each account's margin numbers read beside its positions. Humans get the numbers, a line per book, above
+ * a table nearest-to-liquidation first; `--json` prints `{ positions, accounts }`: the position contract
+ * and the account-risk contract.
  */
 export async function runPositionsCommand(args: string[], io: CliIo): Promise<number> {
   const { values: o } = parseOptions(args, OPTIONS);
@@ -38,38 +45,51 @@ export async function runPositionsCommand(args: string[], io: CliIo): Promise<nu
   try {
     const read = o.config
       ? await readConfigured(o, filter, io, client)
-      : await readRequests(await fromKeys(o, filter, io), client);
-    const shown = o.all ? read.positions : read.positions.filter(isOpen);
+      : await readWithKeys(await fromKeys(o, filter, io), client);
+    const { view } = read;
+    const shown = o.all ? view.positions : view.positions.filter(isOpen);
     // Nothing read is not "no positions": print nothing a reader could take for "no risk".
-    if (read.anyRead) {
-      io.stdout(o.json ? `${JSON.stringify(shown, null, 2)}\n` : `${renderPositionsTable(shown)}\n`);
-    }
-    for (const line of read.failures) io.stderr(`liqwatch positions: ${line}\n`);
-    return read.failures.length === 0 ? 0 : 1;
+    if (view.anyRead) io.stdout(o.json ? jsonOf(shown, view) : textOf(shown, view, read.settingsOf));
+    const failures = [...view.failures, ...view.riskFailures];
+    for (const line of failures) io.stderr(`liqwatch positions: ${line}\n`);
+    return failures.length === 0 ? 0 : 1;
   } finally {
     await client.close();
   }
 }
 
-/** What the command read: the positions, a line per failure, and whether anything was read at all. */
+/** What the command read, and the thresholds each account's numbers are judged by. */
 interface Read {
-  positions: Position[];
-  failures: string[];
-  anyRead: boolean;
+  view: LiveView;
+  settingsOf: (account: string) => RiskLineSettings;
 }
 
-async function readRequests(requests: PositionRequest[], client: BinanceClient): Promise<Read> {
-  const results = await client.fetchAll(requests, { concurrency: 16 });
-  return {
-    positions: results.flatMap((r) => (r.ok ? r.positions : [])),
-    failures: results.flatMap((r) => (r.ok ? [] : [r.error.message])),
-    anyRead: results.some((r) => r.ok),
-  };
+/** The numbers, a line per book (a book not read says so), then the table. */
+function textOf(shown: readonly Position[], view: LiveView, settingsOf: Read['settingsOf']): string {
+  const lines = view.accounts.flatMap((a) => readingLines(a, settingsOf(a.account)).map((l) => l.text));
+  return `${lines.length ? `${lines.join('\n')}\n\n` : ''}${renderPositionsTable(shown)}\n`;
+}
+
+function jsonOf(shown: readonly Position[], view: LiveView): string {
+  const accounts = view.accounts.flatMap((a) => a.risks.map(accountRiskJson));
+  return `${JSON.stringify({ positions: shown, accounts }, null, 2)}\n`;
+}
+
+/** One source with a keys file: its positions and, beside them, its account page (no ADL quantiles). */
+async function readWithKeys(request: PositionRequest, client: BinanceClient): Promise<Read> {
+  const { account, source, signer, endpoint } = request;
+  const [outcomes, risks] = await Promise.all([
+    client.fetchAll([request], { concurrency: 16 }),
+    // Portfolio Margin: `/papi/v1/account` is the whole account's, whichever of pm-um and pm-cm is named.
+    client.fetchRisks([{ account, source, signer, endpoint, parts: { account: true, adl: false } }]),
+  ]);
+  const defaults = resolveRuleSettings();
+  return { view: liveView([{ account, outcomes, risks }]), settingsOf: () => defaults };
 }
 
 type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
-async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest[]> {
+async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest> {
   if (!o.source || !o.keys) throw new UsageError('give --source <id> and --keys <file>, or --config <file>');
   if (!isSourceId(o.source)) {
     throw new UsageError(`unknown source "${o.source}"; the sources are ${SOURCE_IDS.join(', ')}`);
@@ -78,7 +98,7 @@ async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<
   const path = resolve(io.cwd, o.keys);
   const account = 'cli';
   const signer = Signer.fromKeys(await readKeysFile(path, `keys file ${path}`), account);
-  return [{ account, source: o.source, signer, endpoint: o['base-url'], filter }];
+  return { account, source: o.source, signer, endpoint: o['base-url'], filter };
 }
 
 async function readConfigured(o: Options, filter: PositionFilter, io: CliIo, client: BinanceClient): Promise<Read> {
@@ -95,11 +115,9 @@ async function readConfigured(o: Options, filter: PositionFilter, io: CliIo, cli
     );
   }
   const keys = await createLocalKeysProvider(accounts, baseDir, io.env);
-  const reads = await readAccounts({ config, exchange: client, keys }, accounts, { filter });
-  const outcomes = reads.flatMap((r) => r.outcomes);
+  const reads = await readAccounts({ config, exchange: client, keys }, accounts, { filter, risks: 'numbers' });
   return {
-    positions: outcomes.flatMap((o) => (o.ok ? o.positions : [])),
-    failures: failureLines(reads),
-    anyRead: outcomes.some((o) => o.ok),
+    view: liveView(reads.map((r) => ({ account: r.account.name, outcomes: r.outcomes, risks: r.risks }))),
+    settingsOf: (account) => accountRuleSettings(config, account),
   };
 }

@@ -50,6 +50,12 @@ const SourceSummarySchema = z.object({
   openPositions: z.number(),
 });
 
+const RiskLineSchema = z.object({
+  tier: z.enum([...SEVERITIES, 'ok', 'unread', 'empty']),
+  text: z.string(),
+  readAt: z.number().optional(),
+});
+
 export const DigestSchema: z.ZodType<Digest> = z.object({
   accounts: z.array(
     z.object({
@@ -63,6 +69,7 @@ export const DigestSchema: z.ZodType<Digest> = z.object({
           ack: z.object({ by: z.string(), at: z.number() }).nullable().optional(),
         }),
       ),
+      risks: z.array(RiskLineSchema).optional(),
     }),
   ),
 });

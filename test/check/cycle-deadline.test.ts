@@ -100,7 +100,7 @@ describe('a cycle against the invocation time', () => {
 
       // Assess: in time, one failed source per account, one message per account's USDⓈ-M alert.
       expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
-      expect(result).toEqual({ cycles: 1, deliveries: 30, failedSources: 30 });
+      expect(result).toEqual({ cycles: 1, deliveries: 30, failedSources: 30, watchedMs: 0 });
       const told = sent.flatMap((d) => (d.kind === 'alerts' ? d.notifications.map((n) => n.alert) : []));
       expect(told.map((a) => `${a.account} ${a.source} ${a.rule}`).sort()).toEqual(
         names.map((name) => `${name} usdm liq-distance`),

@@ -76,7 +76,7 @@ describe('the installed command', () => {
     const result = await run(process.execPath);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const positions = JSON.parse(result.stdout) as Position[];
+    const { positions } = JSON.parse(result.stdout) as { positions: Position[] };
     expect(positions.map((p) => p.symbol).sort()).toEqual(['BTCUSD_250627', 'BTCUSD_PERP', 'ETHUSD_PERP']);
   }, 30_000);
 
@@ -93,6 +93,6 @@ describe('the installed command', () => {
     const versions = result.stderr.trim().split('\n');
     expect(versions.at(-1)).toMatch(/^node v22\./);
     if (older && !older.startsWith('v22')) expect(versions).toEqual([`node ${older}`, versions.at(-1)]);
-    expect((JSON.parse(result.stdout) as Position[]).length).toBe(3);
+    expect((JSON.parse(result.stdout) as { positions: Position[] }).positions.length).toBe(3);
   }, 30_000);
 });

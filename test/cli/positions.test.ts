@@ -75,12 +75,21 @@ function liqwatch(...args: string[]): Promise<Run> {
   return runCli(args, { cwd: dir });
 }
 
+/** The rows of the table, below the account lines and the table's header. */
+function table(stdout: string): string[] {
+  const lines = stdout.trimEnd().split('\n');
+  const header = lines.findIndex((l) => l.startsWith('ACCOUNT'));
+  expect(lines[header]).toMatch(/^ACCOUNT\s+SOURCE\s+SYMBOL\s+SIDE\s+AMOUNT\s+ENTRY\s+MARK\s+LIQ\s+DIST\s+LEV\s+PNL$/);
+  return lines.slice(header + 1);
+}
+
 /** The SYMBOL and SIDE columns of a table, row by row. */
 function tableRows(stdout: string): string[] {
-  const [header, ...rows] = stdout.trimEnd().split('\n');
-  expect(header).toMatch(/^ACCOUNT\s+SOURCE\s+SYMBOL\s+SIDE\s+AMOUNT\s+ENTRY\s+MARK\s+LIQ\s+DIST\s+LEV\s+PNL$/);
-  return rows.map((row) => row.split(/\s+/).slice(2, 4).join(' '));
+  return table(stdout).map((row) => row.split(/\s+/).slice(2, 4).join(' '));
 }
+
+/** The positions of `--json`. */
+const jsonPositions = (stdout: string) => (JSON.parse(stdout) as { positions: Position[] }).positions;
 
 describe('liqwatch positions --source --keys', () => {
   it('prints a table nearest to liquidation first, positions without a liquidation price last', async () => {
@@ -92,7 +101,7 @@ describe('liqwatch positions --source --keys', () => {
     expect(run.stdout).toMatch(/SOLUSDT\s+BOTH\s+10\s+140\s+145\s+—\s+—/);
   });
 
-  it('--json prints the position contract', async () => {
+  it('--json prints the position contract under "positions"', async () => {
     const run = await liqwatch(
       'positions',
       '--source',
@@ -104,7 +113,7 @@ describe('liqwatch positions --source --keys', () => {
       '--json',
     );
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const positions = JSON.parse(run.stdout) as Position[];
+    const positions = jsonPositions(run.stdout);
     expect(positions).toHaveLength(3);
     for (const p of positions) expect(Object.keys(p)).toEqual(CONTRACT_FIELDS);
     expect(positions.find((p) => p.symbol === 'BTCUSDT')).toEqual({
@@ -131,8 +140,8 @@ describe('liqwatch positions --source --keys', () => {
 
   it('lists flat legs only with --all', async () => {
     const args = ['positions', '--source', 'usdm', '--keys', keysFile('hedge'), '--base-url', sim.url, '--json'];
-    const open = JSON.parse((await liqwatch(...args)).stdout) as Position[];
-    const all = JSON.parse((await liqwatch(...args, '--all')).stdout) as Position[];
+    const open = jsonPositions((await liqwatch(...args)).stdout);
+    const all = jsonPositions((await liqwatch(...args, '--all')).stdout);
     const legs = (ps: Position[]) => ps.map((p) => `${p.symbol} ${p.positionSide} ${p.positionAmt}`).sort();
     expect(legs(open)).toEqual(['BTCUSDT LONG 0.5', 'BTCUSDT SHORT -0.2', 'ETHUSDT SHORT -2']);
     expect(legs(all)).toEqual(['BTCUSDT LONG 0.5', 'BTCUSDT SHORT -0.2', 'ETHUSDT LONG 0', 'ETHUSDT SHORT -2']);
@@ -169,8 +178,8 @@ describe('liqwatch positions --source --keys', () => {
 
   it('--pair and --margin-asset filter the COIN-M sources', async () => {
     const base = ['positions', '--source', 'pm-cm', '--keys', keysFile('oneway'), '--base-url', sim.url, '--json'];
-    const byPair = JSON.parse((await liqwatch(...base, '--pair', 'ETHUSD')).stdout) as Position[];
-    const byAsset = JSON.parse((await liqwatch(...base, '--margin-asset', 'btc')).stdout) as Position[];
+    const byPair = jsonPositions((await liqwatch(...base, '--pair', 'ETHUSD')).stdout);
+    const byAsset = jsonPositions((await liqwatch(...base, '--margin-asset', 'btc')).stdout);
     expect(byPair.map((p) => p.symbol)).toEqual(['ETHUSD_PERP']);
     expect(byAsset.map((p) => p.symbol).sort()).toEqual(['BTCUSD_250627', 'BTCUSD_PERP']);
   });
@@ -187,7 +196,7 @@ describe('liqwatch positions --source --keys', () => {
       '--json',
     );
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const positions = JSON.parse(run.stdout) as Position[];
+    const positions = jsonPositions(run.stdout);
     expect(positions.map((p) => p.source)).toEqual(['usdm-ws', 'usdm-ws', 'usdm-ws']);
     expect(sim.requests.some((r) => r.transport === 'ws' && r.account === 'oneway' && r.status === 200)).toBe(true);
   });
@@ -197,7 +206,7 @@ describe('liqwatch positions --config', () => {
   it('reads every source of every configured account, keys from keysFile', async () => {
     const run = await liqwatch('positions', '--config', 'liqwatch.config.json', '--json');
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const positions = JSON.parse(run.stdout) as Position[];
+    const positions = jsonPositions(run.stdout);
     const seen = new Set(positions.map((p) => `${p.account} ${p.source}`));
     expect([...seen].sort()).toEqual(['main coinm', 'main usdm', 'main usdm-ws', 'pm pm-cm', 'pm pm-um']);
   });
@@ -205,7 +214,7 @@ describe('liqwatch positions --config', () => {
   it('--account reads one account only', async () => {
     const run = await liqwatch('positions', '--config', 'liqwatch.config.json', '--account', 'pm');
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const rows = run.stdout.trimEnd().split('\n').slice(1);
+    const rows = table(run.stdout);
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(row).toMatch(/^pm\s+pm-(um|cm)\s/);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildAlert } from '#builders/alert.js';
 import { atDistance, buildPosition } from '#builders/position.js';
-import type { AlertState, Notification } from '#core/alert.js';
+import { type AlertState, type Notification, RULE_IDS, type RuleId } from '#core/alert.js';
 import type { AccountState } from '#core/alerts.js';
 import { closedWhileCritical, type ForceOrder } from '#core/force-order.js';
-import { notificationJson, renderAlertLine } from '#core/format/alert-text.js';
+import { depthText, notificationJson, renderAlertLine } from '#core/format/alert-text.js';
 import { renderFiring } from '#core/format/alerts-view.js';
 import { renderPositions, renderRules } from '#core/format/command-views.js';
 import { escapeHtml, htmlToPlainText, splitMessage, TELEGRAM_MESSAGE_LIMIT } from '#core/format/html.js';
@@ -62,7 +62,7 @@ describe('messages', () => {
     const positions = Array.from({ length: 60 }, (_, i) =>
       atDistance(5 + i, { symbol: `COIN${String(i).padStart(2, '0')}USDT` }),
     );
-    const text = renderPositions(positions.reverse(), [], T, DEFAULT_TIERS);
+    const text = renderPositions({ positions: positions.reverse(), failures: [] }, T, DEFAULT_TIERS);
     const parts = splitMessage(text, 1500);
     expect(parts.length).toBeGreaterThan(1);
     expect(text.indexOf('COIN00USDT')).toBeLessThan(text.indexOf('COIN59USDT'));
@@ -70,7 +70,7 @@ describe('messages', () => {
 
   it('a position shows mark, liquidation, distance, leverage, size and PnL', () => {
     const text = htmlToTerminal(
-      renderPositions([buildPosition({ unrealizedProfit: -12.5 })], [], T, DEFAULT_TIERS),
+      renderPositions({ positions: [buildPosition({ unrealizedProfit: -12.5 })], failures: [] }, T, DEFAULT_TIERS),
       false,
     );
     expect(text).toContain('BTCUSDT LONG 0.1 · main usdm');
@@ -196,6 +196,63 @@ describe('/alerts', () => {
     expect(lines[2]).toBe('   ☑️ acknowledged by @x&lt;y at 4 Jan 15:00 Asia/Tokyo');
     expect(lines[3]).toContain('⬇️ past the liquidation price');
     expect(lines[4]).not.toMatch(/⬇️|acknowledged/);
+  });
+});
+
+describe('depth in the terms of its rule', () => {
+  const firing = (rule: RuleId, rung: number, message: string): AlertState => ({
+    alert: buildAlert({ rule, message, symbol: null, positionSide: null }),
+    since: T - HOUR,
+    told: {},
+    rung,
+  });
+
+  it('/alerts says a margin-ratio alert is over its rung and a uniMMR alert under it, not "under 90 %"', () => {
+    const state: AccountState = {
+      account: 'main',
+      legs: {},
+      health: {},
+      alerts: {
+        m: firing('margin-ratio', 90, 'margin ratio 91 %'),
+        u: { ...firing('uni-mmr', 1.1, 'uniMMR 1.08'), since: T - 2 * HOUR },
+      },
+      lastCycleAt: T,
+    };
+    const text = renderFiring([state], [], T, { chatId: 1, timeZone: 'UTC' });
+    expect(text).toContain('uniMMR 1.08 <i>(2 h 0 min)</i> · ⬇️ uniMMR 1.1 or less');
+    expect(text).toContain('margin ratio 91 % <i>(1 h 0 min)</i> · ⬇️ margin ratio 90 % or more');
+    expect(text).not.toMatch(/under 90|under 1\.1/);
+  });
+
+  it('the digest says it so too', () => {
+    const alert = { ...buildAlert({ rule: 'account-status', message: 'pm is being liquidated' }), rung: 5 };
+    const text = renderDigest({ accounts: [{ account: 'pm', lastCycleAt: T, sources: [], firing: [alert] }] }, T);
+    expect(text).toContain('🔴 pm is being liquidated · ⬇️ FORCE_LIQUIDATION');
+  });
+
+  it.each(RULE_IDS.map((rule) => [rule]))('%s: a rung reads in its terms, and no rung reads nothing', (rule) => {
+    const said: Partial<Record<RuleId, [number, string][]>> = {
+      'liq-distance': [
+        [3, 'under 3 %'],
+        [0, 'past the liquidation price'],
+      ],
+      'margin-ratio': [
+        [95, 'margin ratio 95 % or more'],
+        [100, 'margin ratio at the liquidation line'],
+      ],
+      'uni-mmr': [
+        [1.1, 'uniMMR 1.1 or less'],
+        [1.05, 'uniMMR at the liquidation line'],
+      ],
+      'account-status': [
+        [3, 'REDUCE_ONLY'],
+        [6, 'BANKRUPTED'],
+      ],
+    };
+    // A rule without a ladder never holds a rung; if one came, it would say nothing rather than a distance.
+    for (const [rung, text] of said[rule] ?? [[3, '']]) expect(depthText(rung, rule)).toBe(text);
+    expect(depthText(null, rule)).toBe('');
+    expect(depthText(undefined, rule)).toBe('');
   });
 });
 

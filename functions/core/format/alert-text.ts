@@ -17,11 +17,14 @@ const pct = (value: number) => `${value.toFixed(1)} %`;
 
 /**
  * How deep an alert went, by the deepest ladder rung it was told of, in its rule's terms (`under 3 %`,
- * `margin ratio 95 % or more`, `uniMMR 1.1 or less`, `FORCE_LIQUIDATION`); nothing before the first rung.
+ * `margin ratio 95 % or more`, `uniMMR 1.1 or less`, `FORCE_LIQUIDATION`); nothing before the first rung,
+ * nor for a rule without a ladder.
  */
-export function depthText(rung: number | null | undefined, rule: RuleId = 'liq-distance'): string {
+export function depthText(rung: number | null | undefined, rule: RuleId): string {
   if (rung === null || rung === undefined) return '';
   switch (rule) {
+    case 'liq-distance':
+      return rung <= 0 ? 'past the liquidation price' : `under ${rung} %`;
     case 'margin-ratio':
       return rung >= LIQUIDATION_MARGIN_RATIO_PCT
         ? 'margin ratio at the liquidation line'
@@ -31,7 +34,7 @@ export function depthText(rung: number | null | undefined, rule: RuleId = 'liq-d
     case 'account-status':
       return statusOfRank(rung) ?? '';
     default:
-      return rung <= 0 ? 'past the liquidation price' : `under ${rung} %`;
+      return '';
   }
 }
 

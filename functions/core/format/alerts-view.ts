@@ -1,4 +1,4 @@
-import type { AlertState, Finding } from '../alert.js';
+import type { AlertState, Finding, RuleId } from '../alert.js';
 import type { AccountState } from '../alerts.js';
 import { isMuteActive, isMuted, type Mute, mutesOfChat } from '../mutes.js';
 import { alertOrigin, depthText, SEVERITY_MARK } from './alert-text.js';
@@ -13,14 +13,15 @@ export interface Reader {
 
 /**
  * An alert's depth and acknowledgement as `/alerts` and the digest show them, each empty when there is
- * none: ` · ⬇️ under 3 %` after its line, and `\n   ☑️ acknowledged by @ann at 12:01 UTC` below it.
+ * none: ` · ⬇️ under 3 %` after its line (in its rule's terms: ` · ⬇️ margin ratio 90 % or more`), and
+ * `\n   ☑️ acknowledged by @ann at 12:01 UTC` below it.
  */
 export function renderStanding(
-  s: Pick<AlertState, 'rung' | 'ack'>,
+  s: Pick<AlertState, 'rung' | 'ack'> & { rule: RuleId },
   nowMs: number,
   timeZone: string,
 ): { depth: string; ack: string } {
-  const depth = depthText(s.rung);
+  const depth = depthText(s.rung, s.rule);
   return {
     depth: depth ? ` · ⬇️ ${depth}` : '',
     ack: s.ack ? `\n   ☑️ acknowledged by ${e(s.ack.by)} at ${dayClock(s.ack.at, nowMs, timeZone)}` : '',
@@ -46,7 +47,7 @@ export function renderFiring(
   const rank = { critical: 0, warning: 1, info: 2 };
   firing.sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || a.since - b.since);
   const lines = firing.map(({ f, since, rung, ack }) => {
-    const standing = renderStanding({ rung, ack }, nowMs, reader.timeZone);
+    const standing = renderStanding({ rule: f.rule, rung, ack }, nowMs, reader.timeZone);
     return [
       `${SEVERITY_MARK[f.severity]} ${e(alertOrigin(f))}: ${e(f.message)} <i>(${ago(nowMs - since)})</i>`,
       standing.depth,

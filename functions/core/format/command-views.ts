@@ -1,14 +1,18 @@
 import { sideLabel } from '../alert.js';
 import type { AccountState } from '../alerts.js';
-import { compareByLiqDistance, liqDistancePct, type Position } from '../position.js';
-import type { RuleSettings } from '../rules/settings.js';
+import { compareByLiqDistance, liqDistancePct, type Position, type SourceId } from '../position.js';
+import type { SourceHealth } from '../rules/source-down.js';
 import { escapeHtml as e } from './html.js';
 import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from './numbers.js';
 import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
+import type { RiskLineSettings } from './risk-lines.js';
+import { type RiskLine, riskLineHtml, stateRiskLines } from './risk-view.js';
 import { ago, clock } from './times.js';
 
+export { renderRules } from './rules-view.js';
+
 /*
- * The answers to the bot's commands (/positions, /status, /rules, /help; /alerts in alerts-view.ts) in Telegram's HTML,
+ * The answers to the bot's commands (/positions, /status, /help; /alerts in alerts-view.ts, /rules in rules-view.ts) in Telegram's HTML,
  * read at a glance on a phone. Every exchange- or user-supplied string is escaped.
  */
 
@@ -31,17 +35,27 @@ export const quoteArg = (text: string): string => `"${capArg(text)}"`;
 /** The liquidation-distance thresholds in force for a position (its account's, its symbol's). */
 export type TiersOf = (p: Position) => { warningPct: number; criticalPct: number };
 
+/** What `/positions` shows: the legs read, each account's margin numbers, and the reads that failed. */
+export interface PositionsRead {
+  positions: readonly Position[];
+  /** A line per account book (`risk-view.ts`): its margin numbers, or that they could not be read. */
+  risks?: readonly RiskLine[] | undefined;
+  /** The position reads that failed, a line each. */
+  failures: readonly string[];
+}
+
 /**
- * `/positions`: nearest to liquidation first, one block per leg, marked by the thresholds in force.
- * `asked` is the symbol the positions were narrowed to, with the nearest symbol held when it is not.
+ * `/positions`: each account's margin numbers first, then the legs nearest to liquidation first, one
+ * block per leg, marked by the thresholds in force. `asked` is the symbol the positions were narrowed
+ * to, with the nearest symbol held when it is not.
  */
 export function renderPositions(
-  positions: readonly Position[],
-  failures: readonly string[],
+  read: PositionsRead,
   nowMs: number,
   tiersOf: TiersOf,
   asked?: { symbol: string; suggestion: string | null },
 ): string {
+  const { positions, failures } = read;
   const open = [...positions].filter((p) => p.positionAmt !== 0).sort(compareByLiqDistance);
   const blocks = open.map((p) => {
     const d = liqDistancePct(p);
@@ -60,35 +74,41 @@ export function renderPositions(
       ? `🔎 Nothing matched "${e(capArg(asked.symbol))}": no open position in it · ${clock(nowMs)}${asked.suggestion ? `\nDid you mean <b>${e(asked.suggestion)}</b>?` : ''}`
       : `📊 <b>${open.length} open position${open.length === 1 ? '' : 's'}</b> · ${clock(nowMs)}`;
   const body = blocks.length ? blocks : asked ? [] : ['No open positions.'];
-  return [head, ...body, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
+  const risks = (read.risks ?? []).map((line) => riskLineHtml(line, nowMs));
+  return [head, ...(risks.length ? [risks.join('\n')] : []), ...body, ...(tail.length ? [tail.join('\n')] : [])].join(
+    '\n\n',
+  );
 }
 
-/** `/status`: the last check of each source, failures, weight used per host, hosts not called for a ban. */
+/** An account as `/status` shows it: its state as the check left it, its sources, the thresholds in force. */
+export interface AccountStatus {
+  account: string;
+  state: AccountState | null;
+  sources: readonly string[];
+  settings: RiskLineSettings;
+}
+
+/**
+ * `/status`: per account the last check, its margin numbers as last read, and each source's health beside
+ * its account read's; then the weight used per host, the hosts not called for a ban, and chats not reached.
+ */
 export function renderStatus(
-  states: readonly { account: string; state: AccountState | null; sources: readonly string[] }[],
+  states: readonly AccountStatus[],
   weight: { at: number; hosts: { host: string; usedWeight1m: number }[] } | null,
   nowMs: number,
   bans: readonly { host: string; until: number; status: 418 | 429 }[] = [],
   chats: ChatsStanding = { unreachable: [], moves: [] },
 ): string {
   const lines = ['🩺 <b>Status</b>'];
-  for (const { account, state, sources } of states) {
+  for (const { account, state, sources, settings } of states) {
     lines.push(
       '',
       `<b>${e(account)}</b>${state?.lastCycleAt ? ` · checked ${ago(nowMs - state.lastCycleAt)} ago` : ' · not checked yet'}`,
     );
-    for (const source of sources) {
-      const h = state?.health[source as keyof AccountState['health']];
-      if (!h) {
-        lines.push(`⚪ ${source}: no check yet`);
-      } else if (h.failures === 0) {
-        lines.push(`🟢 ${source}: ok, ${h.openPositions} open`);
-      } else {
-        lines.push(
-          `🔴 ${source}: failed ${h.failures}× in a row${h.lastOkAt ? `, last ok ${ago(nowMs - h.lastOkAt)} ago` : ''}\n   ${e(h.lastError?.message ?? '')}`,
-        );
-      }
-    }
+    // A book whose account read fails says so in its source's lines below.
+    const risks = stateRiskLines(state, settings).filter((line) => line.tier !== 'unread');
+    for (const line of risks) lines.push(riskLineHtml(line, nowMs));
+    for (const source of sources) lines.push(...sourceLines(source as SourceId, state, nowMs));
   }
   if (weight?.hosts.length) {
     lines.push('', '<b>Request weight used (1 min)</b>');
@@ -105,62 +125,33 @@ export function renderStatus(
   return lines.join('\n');
 }
 
-/** `/rules`: the thresholds in force, per account where they differ. */
-export function renderRules(perAccount: readonly { account: string; settings: RuleSettings }[]): string {
-  const lines = ['📐 <b>Rules in force</b>'];
-  for (const { account, settings: s } of perAccount) {
-    lines.push('', `<b>${e(account)}</b>`);
-    lines.push(
-      s.liqDistance.enabled
-        ? `Liquidation distance: warning ≤ ${s.liqDistance.warningPct}%, critical ≤ ${s.liqDistance.criticalPct}% (resolves ${s.liqDistance.resolveMarginPct} pt above)`
-        : 'Liquidation distance: off',
-    );
-    if (s.liqDistance.enabled) {
-      const depth = s.liqDistance.repeatByDepth.map((r) => `under ${r.belowPct}% every ${r.minutes} min`);
-      lines.push(
-        `  deeper told at ${ladderText(s.liqDistance.ladderPct)}; eases or resolves after ${s.liqDistance.holdDownMinutes} min clear`,
-        ...(depth.length ? [`  repeats ${depth.join(', ')} until acknowledged`] : []),
-      );
-    }
-    for (const [symbol, t] of Object.entries(s.liqDistance.symbols)) {
-      lines.push(
-        `  ${e(symbol)}: warning ≤ ${t.warningPct ?? s.liqDistance.warningPct}%, critical ≤ ${t.criticalPct ?? s.liqDistance.criticalPct}%${t.ladderPct ? `, deeper at ${ladderText(t.ladderPct)}` : ''}`,
-      );
-    }
-    lines.push(
-      s.approach.enabled
-        ? `Closing in fast: warns when the pace reaches critical within ${s.approach.withinMinutes} min`
-        : 'Closing in fast: off',
-    );
-    lines.push(s.leverageCap.enabled ? `Leverage cap: ${s.leverageCap.default}x` : 'Leverage cap: off');
-    for (const [symbol, cap] of Object.entries(s.leverageCap.symbols)) lines.push(`  ${e(symbol)}: ${cap}x`);
-    lines.push(`New hedge leg: ${s.newHedgeLeg.enabled ? 'on' : 'off'}`);
-    lines.push(
-      s.notionalCap.enabled
-        ? `Notional near bracket max: ${s.notionalCap.warningPct}%`
-        : 'Notional near bracket max: off',
-    );
-    lines.push(
-      s.sourceDown.enabled ? `Source down: after ${s.sourceDown.afterFailures} failed checks` : 'Source down: off',
-    );
-    lines.push(`Keys refused: ${s.keysRefused.enabled ? 'on' : 'off'}`);
-    lines.push(`Repeat while firing: critical ${s.repeatMinutes.critical} min, warning ${s.repeatMinutes.warning} min`);
-  }
-  return lines.join('\n');
+/**
+ * A source's health and, beside it, its account read's: ` · account numbers ok` after a good line, a line
+ * of its own when that read fails (it fails apart from the positions).
+ */
+function sourceLines(source: SourceId, state: AccountState | null, nowMs: number): string[] {
+  const h = state?.health[source];
+  const r = state?.riskHealth?.[source];
+  const numbersOk = r?.failures === 0;
+  const head = !h
+    ? `⚪ ${source}: no check yet${numbersOk ? ' · account numbers ok' : ''}`
+    : h.failures === 0
+      ? `🟢 ${source}: ok, ${h.openPositions} open${numbersOk ? ' · account numbers ok' : ''}`
+      : `${failedLine(source, h, nowMs)}${numbersOk ? '\n   account numbers ok' : ''}`;
+  return r && r.failures > 0 ? [head, failedLine(`${source} account numbers`, r, nowMs)] : [head];
 }
 
-/** A ladder as `/rules` says it: `5, 3, 2, 1% and past the liquidation price`. */
-function ladderText(rungs: readonly number[]): string {
-  const above = [...new Set(rungs)].filter((r) => r > 0).sort((a, b) => b - a);
-  return `${above.length ? `${above.join(', ')}% and ` : ''}past the liquidation price`;
+function failedLine(what: string, h: Omit<SourceHealth, 'openPositions'>, nowMs: number): string {
+  const lastOk = h.lastOkAt ? `, last ok ${ago(nowMs - h.lastOkAt)} ago` : '';
+  return `🔴 ${what}: failed ${h.failures}× in a row${lastOk}\n   ${e(h.lastError?.message ?? '')}`;
 }
 
 export const HELP_TEXT = [
   '<b>liqwatch</b> warns you before a position is liquidated.',
   '',
-  '/positions [account|source|symbol] — open positions, nearest to liquidation first',
+  "/positions [account|source|symbol] — each account's margin numbers, then open positions nearest to liquidation first",
   '/alerts — alerts firing now, how deep, who acknowledged them, and mutes',
-  '/status — last check of each source, failures, weight used',
+  '/status — margin numbers as last read, last check of each source, failures, weight used',
   '/mute &lt;account|symbol|all&gt; &lt;duration&gt; — e.g. <code>/mute BTCUSDT 1h</code>',
   '/unmute [account|symbol|all] — lift mutes',
   '/rules — thresholds in force',

@@ -4,6 +4,7 @@ import type { Digest, DigestAccount } from '../digest.js';
 import { alertOrigin, changeHeadline, SEVERITY_MARK } from './alert-text.js';
 import { renderStanding } from './alerts-view.js';
 import { escapeHtml as e } from './html.js';
+import { riskLineHtml } from './risk-view.js';
 import { ago } from './times.js';
 
 /*
@@ -54,7 +55,10 @@ export interface DigestView {
   })[];
 }
 
-/** The daily digest: per account what is open, whether the checks ran, and each alert firing with its depth and acknowledgement. */
+/**
+ * The daily digest: per account what is open, whether the checks ran, its margin numbers as last read, and
+ * each alert firing with its depth and acknowledgement.
+ */
 export function renderDigest(digest: DigestView, nowMs: number): string {
   const lines = ['📋 <b>Daily digest</b>'];
   for (const a of digest.accounts) {
@@ -65,6 +69,7 @@ export function renderDigest(digest: DigestView, nowMs: number): string {
       '',
       `<b>${e(a.account)}</b>: ${open} open position${open === 1 ? '' : 's'}, ${last}${down.length ? `; failing: ${e(down.join(', '))}` : ''}`,
     );
+    for (const line of a.risks ?? []) lines.push(riskLineHtml(line, nowMs));
     if (a.firing.length === 0) lines.push('No alert firing.');
     for (const f of a.firing) {
       const standing = renderStanding(f, nowMs, 'UTC');

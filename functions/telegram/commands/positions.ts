@@ -1,9 +1,10 @@
 import { Composer, type Context, Markup } from 'telegraf';
-import { type PositionScope, readPositions } from '#accounts/read-positions.js';
+import { type LiveView, type PositionScope, readPositions } from '#accounts/read-positions.js';
 import { accountRuleSettings } from '#config/routes.js';
 import { encodeCallback, REFRESH_CALLBACK } from '#contracts/callback-data.js';
 import { quoteArg, renderPositions, type TiersOf } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
+import { type RiskLine, readingLines } from '#core/format/risk-view.js';
 import { nearestName } from '#core/nearest-name.js';
 import { isSourceId, SYMBOL_PATTERN } from '#core/position.js';
 import { liqThresholds } from '#core/rules/settings.js';
@@ -38,24 +39,34 @@ const tiersOf =
   (p) =>
     liqThresholds(accountRuleSettings(deps.config, p.account), p.symbol);
 
+/** Each account's numbers as lines, judged by its own thresholds. */
+function riskLines(deps: BotDeps, view: LiveView): RiskLine[] {
+  return view.accounts.flatMap((a) => readingLines(a, accountRuleSettings(deps.config, a.account)));
+}
+
 async function render(deps: BotDeps, arg: string): Promise<string[] | { error: string }> {
   const scope = parseScope(arg, deps);
   if (scope && 'error' in scope) return scope;
   if (!scope || !('symbol' in scope)) {
-    const { positions, failures } = await readPositions(deps, scope);
-    return splitMessage(renderPositions(positions, failures, deps.now(), tiersOf(deps)));
+    const view = await readPositions(deps, scope, { risks: 'numbers' });
+    const read = { positions: view.positions, risks: riskLines(deps, view), failures: view.failures };
+    return splitMessage(renderPositions(read, deps.now(), tiersOf(deps)));
   }
   // Everything is read either way (a symbol is filtered after the read); the rest is the nearest to suggest.
-  const { positions, failures } = await readPositions(deps, null);
-  const matched = positions.filter((p) => p.symbol === scope.symbol);
+  const view = await readPositions(deps, null, { risks: 'numbers' });
+  const matched = view.positions.filter((p) => p.symbol === scope.symbol);
   const suggestion = openSymbols(matched).size
     ? null
-    : nearestName(scope.symbol, [...openSymbols(positions), ...symbolsOnRecord(deps, await loadStates(deps))]);
+    : nearestName(scope.symbol, [...openSymbols(view.positions), ...symbolsOnRecord(deps, await loadStates(deps))]);
   const asked = { symbol: scope.symbol, suggestion };
-  return splitMessage(renderPositions(matched, failures, deps.now(), tiersOf(deps), asked));
+  const read = { positions: matched, risks: riskLines(deps, view), failures: view.failures };
+  return splitMessage(renderPositions(read, deps.now(), tiersOf(deps), asked));
 }
 
-/** `/positions [account|source|symbol]`: live, nearest to liquidation first, with a Refresh button. */
+/**
+ * `/positions [account|source|symbol]`: live, each account's margin numbers first, then the legs nearest to
+ * liquidation first, with a Refresh button.
+ */
 export function positionsCommands(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   c.command('positions', async (ctx) => {

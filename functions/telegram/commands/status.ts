@@ -1,4 +1,5 @@
 import { Composer, type Context } from 'telegraf';
+import { accountRuleSettings } from '#config/routes.js';
 import { renderRules, renderStatus } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
@@ -8,8 +9,8 @@ import { threadOf } from '../access.js';
 import { type BotDeps, HTML } from '../deps.js';
 
 /**
- * `/status` (last check per source, failures, weight used, chats not receiving alerts) and `/rules`
- * (thresholds in force). `chats` comes with the deps when the bot keeps chat reachability (assemble-bot.ts).
+ * `/status` (margin numbers as last read, last check per source and per account read, failures, weight
+ * used, chats not receiving alerts) and `/rules` (thresholds in force). `chats` comes with the deps when the bot keeps chat reachability (assemble-bot.ts).
  */
 export function statusCommands(deps: BotDeps & { chats?: ChatReachability | undefined }): Composer<Context> {
   const c = new Composer<Context>();
@@ -20,6 +21,7 @@ export function statusCommands(deps: BotDeps & { chats?: ChatReachability | unde
           account: a.name,
           sources: a.sources,
           state: (await deps.store.loadAccount(a.name)).state,
+          settings: accountRuleSettings(deps.config, a.name),
         })),
       ),
       deps.store.loadWeight(),

@@ -35,7 +35,9 @@ let table = 0;
 beforeAll(async () => {
   [sim, dynamo] = await Promise.all([
     startExchangeSimulator({
-      accounts: [{ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: { usdm: um, 'pm-um': pm, 'pm-cm': [] } }],
+      accounts: [
+        { name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: { usdm: um, 'pm-um': pm, 'pm-cm': [] } },
+      ],
     }),
     startLocalDynamo(),
   ]);
@@ -69,7 +71,10 @@ async function setup() {
   const deps: CheckDeps = {
     config,
     exchange,
-    keys: createKeysProvider({ baseDir: '.', env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) } }),
+    keys: createKeysProvider({
+      baseDir: '.',
+      env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) },
+    }),
     store: new DynamoStateStore(dynamo.client, tableName),
     queue: { send: async (d) => void sent.push(...d) },
     now: () => clock.t,

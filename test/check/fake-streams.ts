@@ -14,7 +14,9 @@ export class FakeStreams implements StreamFactory {
     this.ticks.push(h.onTick);
     this.gaps.push(h.onGap);
     return {
-      follow: async (symbols: readonly string[]) => void (this.followed[market] = [...symbols]),
+      follow: async (symbols: readonly string[]) => {
+        this.followed[market] = [...symbols];
+      },
       close: async () => void this.closed++,
     };
   }

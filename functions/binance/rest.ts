@@ -103,6 +103,21 @@ export class HttpTransport {
     headers: Record<string, string>,
     cycle: Cycle = Cycle.single(this.#now),
   ): Promise<HttpAnswer> {
+    return this.request('GET', ctx, origin, target, headers, cycle);
+  }
+
+  /**
+   * `get` with another method, under the same rules: the listen-key calls (`POST`, `PUT`, `DELETE`),
+   * which the exchange makes idempotent, so a retry after a network fault is safe.
+   */
+  request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    ctx: CallContext,
+    origin: string,
+    target: string,
+    headers: Record<string, string>,
+    cycle: Cycle = Cycle.single(this.#now),
+  ): Promise<HttpAnswer> {
     const host = this.#host(origin);
     return retryTransient(
       async () => {
@@ -111,7 +126,7 @@ export class HttpTransport {
         let answer: HttpAnswer;
         try {
           const res = await host.pool.request({
-            method: 'GET',
+            method,
             path: target,
             headers,
             signal: AbortSignal.timeout(budget.ms),

@@ -282,9 +282,12 @@ const AccountSchema = z
     message: 'give exactly one of secretId, keysFile or keysEnv',
   });
 
+/** A stream endpoint, with an error that says what is expected (zod's own says only "Invalid URL"). */
+const StreamUrlSchema = z.url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' }).optional();
+
 const EndpointsSchema = z
-  .object(
-    Object.fromEntries(
+  .object({
+    ...(Object.fromEntries(
       SOURCE_IDS.map((id) => [
         id,
         z
@@ -292,8 +295,21 @@ const EndpointsSchema = z
           .optional()
           .describe(id === 'usdm-ws' ? 'a ws(s) URL' : 'an http(s) base URL'),
       ]),
-    ) as Record<(typeof SOURCE_IDS)[number], z.ZodOptional<z.ZodURL>>,
-  )
+    ) as Record<(typeof SOURCE_IDS)[number], z.ZodOptional<z.ZodURL>>),
+    /** The USDⓈ-M market streams (mark prices); the exchange's is `wss://fstream.binance.com/market`. */
+    usdmMarket: StreamUrlSchema,
+    /** The COIN-M market streams; the exchange's is `wss://dstream.binance.com`. */
+    coinmMarket: StreamUrlSchema,
+
+    /**
+     * The user data streams, each followed by `/ws/<listenKey>`; the keys are created on the source's REST
+     * endpoint. The exchange's: `wss://fstream.binance.com/private`, `wss://dstream.binance.com`,
+     * `wss://fstream.binance.com/pm`.
+     */
+    usdmPrivate: StreamUrlSchema,
+    coinmPrivate: StreamUrlSchema,
+    pmPrivate: StreamUrlSchema,
+  })
   .strict();
 
 export const ConfigSchema = z

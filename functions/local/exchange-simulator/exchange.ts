@@ -55,6 +55,12 @@ export class Exchange {
   readonly faults = new FaultBook();
   latencyMs: number;
   skewMs: number;
+  /** Told after the scenario changed an account's legs of a source: the streams push what moved. */
+  readonly legsChanged = new Set<(account: string, source: SourceId) => void>();
+  /** Told of a forced close as it is recorded, before its legs change: the user data streams push its order. */
+  readonly forceOrdered = new Set<(account: string, source: SourceId, order: SimForceOrder) => void>();
+  /** Told after a wallet balance was set: the user data streams push the balance. */
+  readonly walletSet = new Set<(account: string, source: SourceId) => void>();
   readonly #accounts: AccountState[];
 
   readonly #clock: () => number;
@@ -95,12 +101,19 @@ export class Exchange {
 
   setPositions(account: string, source: SourceId, positions: SimPosition[]): void {
     this.#state(account).positions.set(source, this.#stamp(parsePositions(positions)));
+    for (const told of this.legsChanged) told(account, source);
+  }
+
+  /** Every account's legs of a source, as the scenario holds them now. */
+  legsOf(source: SourceId): SimPosition[] {
+    return this.#accounts.flatMap((a) => a.positions.get(source) ?? []);
   }
 
   updatePositions(account: string, source: SourceId, fn: (positions: SimPosition[]) => SimPosition[]): void {
     const state = this.#state(account);
     const current = (state.positions.get(source) ?? []).map((p) => ({ ...p }));
     state.positions.set(source, this.#stamp(parsePositions(fn(current))));
+    for (const told of this.legsChanged) told(account, source);
   }
 
   /**
@@ -142,6 +155,18 @@ export class Exchange {
 
   setWallet(account: string, source: SourceId, asset: string, amount: number): void {
     this.#state(account).risk.setWallet(source, asset, amount);
+    for (const told of this.walletSet) told(account, source);
+  }
+
+  /** What the user data streams read of an account: its legs, wallets and hedge mode. */
+  account(name: string): Pick<AccountState, 'account' | 'positions' | 'risk'> {
+    return this.#state(name);
+  }
+
+  /** The account an API key belongs to, or the exchange's error for the key (USER_STREAM calls carry no signature). */
+  accountOfKey(apiKey: string | undefined): { account: SimAccount } | ExchangeError {
+    const accounts = this.#accounts.map((a) => a.account);
+    return checkApiKey(apiKey, accounts);
   }
 
   setAccountStatus(account: string, status: SimAccountStatus | null): void {
@@ -174,6 +199,7 @@ export class Exchange {
       time: now,
     });
     state.forceOrders.set(book, [...(state.forceOrders.get(book) ?? []), order]);
+    for (const told of this.forceOrdered) told(account, source, order);
     // One USDⓈ-M book, read by two sources: the leg closes in both.
     for (const each of book === 'usdm' ? (['usdm', 'usdm-ws'] as const) : [source]) {
       const held = state.positions.get(each);
@@ -184,6 +210,7 @@ export class Exchange {
         each,
         held.map((p) => (closing(p) ? closedLeg(p, price, now) : p)),
       );
+      for (const told of this.legsChanged) told(account, each);
     }
     return renderForceOrder(book, order);
   }

@@ -7,17 +7,20 @@ import { type ExchangeError, invalidApiKey, ipBanned, serverError, tooManyReques
 import { type Exchange, type SignedCall, SOURCE_SPECS } from './exchange.js';
 import { type ForceOrderBook, forceOrderWeight } from './force-orders.js';
 import { fillerRows, largeJsonChunks, streamHttpBody } from './large-body.js';
+import { answerListenKey, type ListenKeyRoute, listenKeyRoute } from './listen-keys.js';
 import type { SimFault, SimRequestLog, SourceId } from './types.js';
 import type { HostFamily } from './weight.js';
 
-type RestRoute = { family: HostFamily; weight: number } & (
-  | { answer: 'positions'; source: SourceId }
-  | { answer: 'forceOrders'; source: ForceOrderBook }
-  | { answer: 'account'; source: SourceId }
-  | { answer: 'adl'; source: SourceId }
-  | { answer: 'time' }
-  | { answer: 'ping' }
-);
+type RestRoute =
+  | ListenKeyRoute
+  | ({ family: HostFamily; weight: number } & (
+      | { answer: 'positions'; source: SourceId }
+      | { answer: 'forceOrders'; source: ForceOrderBook }
+      | { answer: 'account'; source: SourceId }
+      | { answer: 'adl'; source: SourceId }
+      | { answer: 'time' }
+      | { answer: 'ping' }
+    ));
 
 function positionRoute(source: SourceId): RestRoute {
   return { ...SOURCE_SPECS[source], answer: 'positions', source };
@@ -100,7 +103,8 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
-  const route = method === 'GET' ? REST_ROUTES[path] : undefined;
+  // The listen-key calls (`listen-keys.ts`) are the only ones that are not a GET.
+  const route = method === 'GET' ? REST_ROUTES[path] : listenKeyRoute(method, path);
   const rawKey = req.headers['x-mbx-apikey'];
   const apiKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
   const source = route ? ('source' in route ? route.source : 'time') : undefined;
@@ -116,6 +120,8 @@ export function handleRestRequest(ctx: FrontEndContext, req: IncomingMessage, re
       at: ctx.exchange.now(),
       transport: 'rest',
       path,
+      // A listen-key path takes three methods: the entry says which.
+      ...(route?.answer === 'listenKey' ? { method } : {}),
       ...(source === undefined ? {} : { source }),
       ...(account === undefined ? {} : { account }),
       ...(apiKey === undefined ? {} : { apiKey }),
@@ -154,6 +160,10 @@ function answerRest(exchange: Exchange, r: RestRequest): RestAnswer {
     case 'account':
     case 'adl': {
       const result = exchange.readRisk(signedCall(r.route.source, r.rawQuery, r.apiKey), r.route.answer);
+      return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.body, headers);
+    }
+    case 'listenKey': {
+      const result = answerListenKey(exchange, r.route, r.method, r.apiKey);
       return 'error' in result ? errorAnswer(result.error, headers) : jsonAnswer(result.body, headers);
     }
   }
@@ -244,9 +254,11 @@ function malformedAnswer(
     return { status: 200, body: '[{"symbol":"BTCUSDT","positionAmt":"0.0', headers: jsonHeaders(headers), date: true };
   }
   const result =
-    route.answer === 'account' || route.answer === 'adl'
-      ? exchange.readRisk(signedCall(route.source, r.rawQuery, r.apiKey), route.answer)
-      : readRest(exchange, route, r.rawQuery, r.apiKey);
+    route.answer === 'listenKey'
+      ? { body: {} }
+      : route.answer === 'account' || route.answer === 'adl'
+        ? exchange.readRisk(signedCall(route.source, r.rawQuery, r.apiKey), route.answer)
+        : readRest(exchange, route, r.rawQuery, r.apiKey);
   const data = 'rows' in result ? result.rows : 'body' in result ? result.body : [];
   return { status: 200, body: JSON.stringify({ code: 200, data }), headers: jsonHeaders(headers), date: true };
 }

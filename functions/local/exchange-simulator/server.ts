@@ -3,10 +3,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { FrontEndContext } from './context.js';
 import { Exchange } from './exchange.js';
+import { marketStreamControls } from './market-stream.js';
 import { handleRestRequest } from './rest.js';
 import { parseScenario } from './scenario.js';
 import { streamRouteFor } from './stream-routes.js';
 import type { ExchangeSimulator, ExchangeSimulatorOptions, SimRequestLog } from './types.js';
+// Imported for its stream route as well as its controls.
+import { userStreamControls } from './user-streams.js';
 import { handleWsFrame, WS_API_PATH } from './ws-api.js';
 
 /**
@@ -105,6 +108,8 @@ export async function startExchangeSimulator(opts: ExchangeSimulatorOptions): Pr
     injectFault: (target, fault) => exchange.faults.inject(target, fault),
     clearFaults: () => exchange.faults.clear(),
     openSockets: () => sockets.size,
+    ...marketStreamControls(ctx, `ws://${host}:${port}`),
+    ...userStreamControls(ctx, `ws://${host}:${port}`),
     async close() {
       if (closed) return;
       closed = true;

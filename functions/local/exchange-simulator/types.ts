@@ -131,10 +131,11 @@ export interface SimLiquidation {
 export interface SimRequestLog {
   /** Server time (skew included) when the request was processed. */
   at: number;
-  transport: 'rest' | 'ws';
+  /** `stream`: a request on a market stream connection (`path` its path, `method` SUBSCRIBE …). */
+  transport: 'rest' | 'ws' | 'stream';
   /** REST: the path, without the query string. */
   path?: string;
-  /** WebSocket API: the method. */
+  /** WebSocket API: the method. REST: the HTTP method of a listen-key call (`POST`, `PUT`, `DELETE`). */
   method?: string;
   source?: SourceId | 'time';
   account?: string;
@@ -163,7 +164,61 @@ export interface ExchangeSimulatorOptions {
   port?: number;
 }
 
-export interface ExchangeSimulator {
+/** A market stream: USDⓈ-M (`fstream`'s `/market`) or COIN-M (`dstream`). */
+export type SimMarket = 'usdm' | 'coinm';
+
+/** What can go wrong on the market streams, injected on purpose. */
+export type SimMarketFault =
+  /** Sent at once on every market stream connection: a mark price event without its price, or not JSON. */
+  | { kind: 'malformedFrame'; body?: 'wrong-shape' | 'invalid-json' }
+  /** The next `times` SUBSCRIBE requests (default 1; 0 takes the fault back) are refused: `{"error":{"code":2,…},"id":…}`. */
+  | { kind: 'refuseSubscribe'; times?: number }
+  /** The next `times` connections (default 1; 0 takes the fault back) are closed as soon as they open (code 1013). */
+  | { kind: 'refuseConnection'; times?: number };
+
+/** The market streams (`market-stream.ts`): mark prices of the scenario's legs, `<symbol>@markPrice[@1s]`. */
+export interface SimMarketStreams {
+  /** The base to configure as `endpoints.usdmMarket` / `endpoints.coinmMarket`: `ws://127.0.0.1:PORT/market` or `/dstream`. */
+  wsMarketUrl(market: SimMarket): string;
+  /**
+   * Pushes each subscribed mark price now, as the exchange does every second; returns the frames sent. A
+   * price the scenario changes (`setPositions`, `updatePositions`, `liquidate`) goes out at once anyway.
+   */
+  pushMarkPrices(): number;
+  /** Pushes them every `ms` of real time (the demo: 1000); 0 stops. Off until asked, so tests choose when ticks come. */
+  pushMarkPricesEvery(ms: number): void;
+  /** Ends every market stream connection without a closing handshake, as a network failure does. */
+  dropStreams(): void;
+  /** Each open connection's subscriptions, as LIST_SUBSCRIPTIONS would answer on it. */
+  marketSubscriptions(market: SimMarket): string[][];
+  injectMarketFault(fault: SimMarketFault): void;
+  /** Pings every market stream connection; resolves with how many answered with a pong. */
+  pingStreams(): Promise<number>;
+}
+
+/** Portfolio Margin's risk levels, as its `riskLevelChange` event names them. */
+export type SimRiskLevel = 'MARGIN_CALL' | 'REDUCE_ONLY' | 'FORCE_LIQUIDATION';
+
+/**
+ * The user data streams (`user-streams.ts`), at `/private/ws/<listenKey>` (USDⓈ-M), `/pm/ws/<listenKey>`
+ * (Portfolio Margin) and `/dstream-private/ws/<listenKey>` (COIN-M). They push `ACCOUNT_UPDATE` when a
+ * control changes an account's legs or wallets, `ORDER_TRADE_UPDATE` when `liquidate` closes a leg, and
+ * `listenKeyExpired` (then close) once a key goes 60 minutes of the simulator's clock without a keepalive.
+ */
+export interface SimUserStreams {
+  /** The base to configure as `endpoints.usdmPrivate` / `coinmPrivate` / `pmPrivate` for the source. */
+  userStreamUrl(source: SourceId): string;
+  /** Pushes `MARGIN_CALL` with the source's open legs (USDⓈ-M and COIN-M). Throws when it has none. */
+  marginCall(account: string, source: SourceId): void;
+  /** Pushes Portfolio Margin's `riskLevelChange` at `level`, with the uniMMR its legs and wallet give. */
+  riskLevelChange(account: string, level: SimRiskLevel): void;
+  /** Ends the account's user data stream connections (every account's without one) as a network failure does; returns how many. */
+  dropUserStreams(account?: string): number;
+  /** Pushes a frame a client must refuse on the source's stream: not JSON, or a forced order without its price and amounts. */
+  pushMalformedUserFrame(account: string, source: SourceId, body?: 'invalid-json' | 'wrong-shape'): void;
+}
+
+export interface ExchangeSimulator extends SimMarketStreams, SimUserStreams {
   /** Base URL of every REST source: `http://127.0.0.1:PORT`. */
   url: string;
   /** The WebSocket API: `ws://127.0.0.1:PORT/ws-fapi/v1`. */

@@ -71,7 +71,8 @@ export async function runCycle(deps: CheckDeps, opts: CycleOptions = {}): Promis
   await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   const deliveries = advanced.flatMap((a) => a.deliveries);
   const accounts = advanced.map((a) => a.report.account);
-  if (!opts.reads) deliveries.push(...(await digestDeliveries(deps, accounts, chats, at)));
+  // The day's digest covers every account: a cycle of some (a watcher's) leaves it to a whole one.
+  if (!opts.reads && !opts.accounts) deliveries.push(...(await digestDeliveries(deps, accounts, chats, at)));
 
   if (deliveries.length > 0) {
     try {

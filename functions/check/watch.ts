@@ -93,10 +93,17 @@ export class Watcher {
     }
   }
 
-  /** Reads the accounts (all, or those named) from the exchange, judges them, and follows what they hold. */
+  /**
+   * Reads the accounts (all, in one cycle with the day's digest, or those named) from the exchange,
+   * judges them, and follows what they hold.
+   */
   async refresh(names?: readonly string[]): Promise<void> {
-    const accounts = names ?? this.#deps.config.accounts.map((a) => a.name);
-    await Promise.all(accounts.map((name) => this.#serially(name, 'read')));
+    if (names === undefined) {
+      await this.idle();
+      this.#record(await runCycle(this.#deps), false);
+    } else {
+      await Promise.all(names.map((name) => this.#serially(name, 'read')));
+    }
     await this.#follow();
   }
 

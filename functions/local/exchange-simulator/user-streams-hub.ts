@@ -84,10 +84,15 @@ export class UserStreamHub {
     return dropped.length;
   }
 
-  /** The legs a source lists for the account now. */
+  /**
+   * The legs a source lists for the account now. `usdm` and `usdm-ws` are one USDⓈ-M account: where a
+   * scenario gives `usdm` its legs, those are the book's, whatever `usdm-ws` was given (else a change of one
+   * would read as the other's legs gone).
+   */
   legs(account: string, source: SourceId): SimPosition[] {
     const state = this.#exchange.account(account);
-    return legsFor(source, state.positions.get(source) ?? [], state.account.hedgeMode ?? false);
+    const from = source === 'usdm-ws' && state.positions.has('usdm') ? 'usdm' : source;
+    return legsFor(from, state.positions.get(from) ?? [], state.account.hedgeMode ?? false);
   }
 
   /** `ACCOUNT_UPDATE` with the legs that moved since last told (COIN-M: every leg, as its page says). */
@@ -158,11 +163,16 @@ export class UserStreamHub {
 }
 
 /** Two legs the same but for when they were stamped. */
+/**
+ * Whether a leg is as last told, by what an `ACCOUNT_UPDATE` reports of it: its amount, entry price and
+ * margin. The exchange pushes no update for a move of the mark price alone (its PnL and liquidation
+ * distance move with every tick; the market stream tells those).
+ */
 function sameLeg(a: SimPosition | undefined, b: SimPosition): boolean {
   if (!a) return false;
-  const { updateTime: _a, ...restA } = a;
-  const { updateTime: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
+  const told = (p: SimPosition) =>
+    JSON.stringify([p.positionAmt, p.entryPrice, p.marginType ?? null, p.isolatedMargin ?? null, p.leverage ?? null]);
+  return told(a) === told(b);
 }
 
 const hubs = new WeakMap<Exchange, UserStreamHub>();

@@ -46,6 +46,11 @@ export interface CycleOptions {
   /** Only these accounts (a watcher refreshing the ones a stream spoke of); every account by default. */
   accounts?: readonly string[] | undefined;
   /**
+   * Which account pages to read beside the positions: what the rules need (default), or none (a watcher's
+   * frequent reads between two whole ones: the account alerts are kept as they were until the next).
+   */
+  risks?: 'rules' | 'none' | undefined;
+  /**
    * What was read instead of reading the exchange: a watcher's last reads with each leg's mark price
    * replaced by the latest tick (`tick-read.ts`). No digest is sent from such a cycle.
    */
@@ -92,7 +97,7 @@ async function readExchange(deps: CheckDeps, opts: CycleOptions, exchangeNow: ()
   if (deps.bans) await restoreBans(deps, deps.bans, exchangeNow());
   const only = opts.accounts;
   const accounts = only ? deps.config.accounts.filter((a) => only.includes(a.name)) : deps.config.accounts;
-  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, accounts, { risks: 'rules' });
+  const reads = await readAccounts({ ...deps, deadline: opts.deadline }, accounts, { risks: opts.risks ?? 'rules' });
   await deps.bans?.saveBans(deps.exchange.bans(), exchangeNow());
   return reads;
 }

@@ -8,6 +8,9 @@ import type { CycleReport } from './reports.js';
 import { type CheckDeps, runCycle } from './run-check.js';
 import { heldSymbols, type Market, Marks, readWithMarks, standing } from './tick-read.js';
 
+/** Between two reads of the account pages while watching. */
+const WHOLE_READ_MS = 60_000;
+
 /** A market stream as the watcher uses it (`MarketStream` in functions/binance). */
 export interface MarkFeed {
   follow(symbols: readonly string[]): Promise<void>;
@@ -33,7 +36,10 @@ export interface StreamFactory {
 }
 
 export interface WatchOptions {
-  /** Read every watched account from the exchange again this often (the streams fill in between). Default 5 s. */
+  /**
+   * Read every watched account's positions from the exchange again this often (the streams fill in
+   * between); its account pages (margin numbers, ADL) once a minute. Default 10 s.
+   */
   rereadMs?: number;
   /** Judge an account on ticks that change nothing at most this often (pace, hold-downs). Default 5 s. */
   beatMs?: number;
@@ -63,10 +69,11 @@ export class Watcher {
   readonly #pending = new Map<string, 'read' | 'tick'>();
   readonly #reports: CycleReport[] = [];
   #closed = false;
+  #wholeReadAt: number | null = null;
 
   constructor(deps: CheckDeps & { streams: StreamFactory }, opts: WatchOptions = {}) {
     this.#deps = deps;
-    this.#opts = { rereadMs: 5_000, beatMs: 5_000, userStreams: true, ...opts };
+    this.#opts = { rereadMs: 10_000, beatMs: 5_000, userStreams: true, ...opts };
   }
 
   /** What each cycle of the watch judged, in order. */
@@ -100,7 +107,10 @@ export class Watcher {
   async refresh(names?: readonly string[]): Promise<void> {
     if (names === undefined) {
       await this.idle();
-      this.#record(await runCycle(this.#deps), false);
+      // The account pages weigh more than the positions (Portfolio Margin's 20): once a minute is enough.
+      const whole = this.#wholeReadAt === null || this.#deps.now() - this.#wholeReadAt >= WHOLE_READ_MS;
+      this.#record(await runCycle(this.#deps, { risks: whole ? 'rules' : 'none' }), false);
+      if (whole) this.#wholeReadAt = this.#deps.now();
     } else {
       await Promise.all(names.map((name) => this.#serially(name, 'read')));
     }

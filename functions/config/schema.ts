@@ -244,8 +244,8 @@ const WatchSchema = z
      * the rest of its interval; `always`: every check does; `off`: the scheduled check alone.
      */
     mode: z.enum(['adaptive', 'always', 'off']).default('adaptive'),
-    /** While watching, read the accounts from the exchange again every this many seconds. */
-    rereadSeconds: z.number().int().min(1).max(60).default(5),
+    /** While watching, read the accounts' positions from the exchange again every this many seconds. */
+    rereadSeconds: z.number().int().min(1).max(60).default(10),
   })
   .strict();
 
@@ -325,7 +325,7 @@ export const ConfigSchema = z
     /** When the check runs. */
     schedule: ScheduleSchema.default({}),
     /** Whether and when the exchange's streams are held for second-level detection. */
-    watch: WatchSchema.default({ mode: 'adaptive', rereadSeconds: 5 }),
+    watch: WatchSchema.default({ mode: 'adaptive', rereadSeconds: 10 }),
     /** Replaces the exchange's endpoints per source (a testnet, a simulator, a proxy). */
     endpoints: EndpointsSchema.default({}),
   })

@@ -70,8 +70,10 @@ async function invoke(mode: 'adaptive' | 'always' | 'off', pct: number) {
       clock.t += ms;
     },
   });
+  const from = sim.requests.length;
   const result = await handler({}, { getRemainingTimeInMillis: () => timeoutAt - clock.t });
-  return { result, streams, endedAt: clock.t - (timeoutAt - 75_000) };
+  const calls = (path: string) => sim.requests.slice(from).filter((r) => r.path === path).length;
+  return { result, streams, endedAt: clock.t - (timeoutAt - 75_000), calls };
 }
 
 describe('watch.mode', () => {
@@ -80,14 +82,18 @@ describe('watch.mode', () => {
     expect([result.cycles, result.watchedMs, streams.opened]).toEqual([1, 0, 0]);
   });
 
-  it('adaptive, a leg inside its warning band: streams held to the end of the minute, accounts read every 5 s', async () => {
+  it('adaptive, a leg inside its warning band: streams held to the end of the minute, positions read every 10 s', async () => {
     const { result, streams, endedAt } = await invoke('adaptive', 12);
     expect(streams.opened).toBe(2); // the account's user data stream and the USDⓈ-M market stream
     expect(streams.followed).toEqual({ usdm: ['BTCUSDT'] });
     expect(streams.closed).toBe(2);
     // Into the next interval by the overlap, so the next invocation is watching before this one stops.
     expect(endedAt).toBe(65_000);
-    expect(result.cycles).toBeGreaterThanOrEqual(13);
+    expect(result.cycles).toBeGreaterThanOrEqual(7);
+    // The weight: positions every 10 s, the account page (and ADL) once a minute at most, beside the check's own.
+    const { calls } = await invoke('adaptive', 12);
+    expect(calls('/fapi/v2/positionRisk')).toBeGreaterThanOrEqual(7);
+    expect(calls('/fapi/v2/account')).toBeLessThanOrEqual(3);
   });
 
   it('always: streams held in a calm interval too', async () => {

@@ -47,6 +47,7 @@ export class LiqwatchStack extends Stack {
       configJson,
       everyMinutes,
       pollSeconds: config.schedule.pollSeconds ?? 0,
+      watchMode: config.watch.mode,
     });
     const bot = new BotFunction(this, 'Bot', {
       configJson,

@@ -12,11 +12,17 @@ export interface CheckFunctionProps {
   readonly everyMinutes: number;
   /** Polls inside one run this often; 0 checks once per run. */
   readonly pollSeconds: number;
+  /** `watch.mode`: other than `off`, a run may hold the exchange's streams to its interval's end and past it. */
+  readonly watchMode: 'adaptive' | 'always' | 'off';
 }
+
+/** A watching run lasts its interval, a 5 s overlap with the next, and the 10 s it keeps to save and enqueue. */
+const WATCH_TAIL_SECONDS = 20;
 
 /**
  * The check: EventBridge Scheduler invokes it every `everyMinutes`. Polling inside a run needs the run to
- * last until the next one is due, so the timeout follows the schedule; a single check gets a minute.
+ * last until the next one is due, and watching a little past it, so the timeout follows the schedule; a
+ * single check gets a minute.
  */
 export class CheckFunction extends Construct {
   public readonly function: LiqwatchFunction;
@@ -25,7 +31,13 @@ export class CheckFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CheckFunctionProps) {
     super(scope, id);
-    const seconds = props.pollSeconds > 0 ? Math.min(props.everyMinutes * 60, 900) : 60;
+    const interval = props.everyMinutes * 60;
+    const seconds =
+      props.watchMode !== 'off'
+        ? Math.min(interval + WATCH_TAIL_SECONDS, 900)
+        : props.pollSeconds > 0
+          ? Math.min(interval, 900)
+          : 60;
     this.function = new LiqwatchFunction(this, 'Check', {
       entry: 'functions/handlers/check.ts',
       description: 'liqwatch: reads every source of every account, evaluates the rules, enqueues alerts',

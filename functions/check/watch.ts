@@ -69,6 +69,8 @@ export class Watcher {
   readonly #pending = new Map<string, 'read' | 'tick'>();
   readonly #reports: CycleReport[] = [];
   #closed = false;
+  /** Resolved by `close()`: a run waiting for its next read stops waiting. */
+  readonly #closing: { promise: Promise<void>; resolve: () => void } = closingSignal();
   #wholeReadAt: number | null = null;
 
   constructor(deps: CheckDeps & { streams: StreamFactory }, opts: WatchOptions = {}) {
@@ -93,7 +95,7 @@ export class Watcher {
         const started = this.#deps.now();
         await this.refresh();
         const wait = Math.min(started + this.#opts.rereadMs, until) - this.#deps.now();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0) await Promise.race([sleep(wait), this.#closing.promise]);
       }
     } finally {
       await this.close();
@@ -150,6 +152,7 @@ export class Watcher {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.resolve();
     await this.idle();
     await Promise.all([...this.#markets.values(), ...this.#users].map((f) => f.close()));
     this.#markets.clear();
@@ -251,6 +254,14 @@ export class Watcher {
     this.#busy.set(name, run);
     return run;
   }
+}
+
+function closingSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 /** Whether a read holds an open leg priced by the tick. */

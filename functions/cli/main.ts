@@ -8,6 +8,7 @@ import { runPositionsCommand } from './positions.js';
 import { runServeCommand } from './serve.js';
 import { runStartCommand } from './start.js';
 import { runTelegramCommand } from './telegram.js';
+import { runWatchCommand } from './watch.js';
 
 const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
 
@@ -15,6 +16,7 @@ Usage:
   liqwatch positions --source <id> --keys <file> [--base-url <url>] [--symbol <s>] [--pair <p>] [--margin-asset <a>] [--all] [--json]
   liqwatch positions --config <file> [--account <name>] [--symbol <s>] [--all] [--json]
   liqwatch start [--config <file>] [--interval <s>] [--cycles <n>] [--state-dir <dir>]   (npm start: the demo without a config)
+  liqwatch watch --config <file> [--interval <s>] [--state-dir <dir>]   (the exchange's streams held: alerts within seconds)
   liqwatch check --config <file> [--once | --cycles <n> --interval <s>] [--state-dir <dir>] [--json]
   liqwatch config validate <file>
   liqwatch serve [--port <p>] [--host <h>] [--state-dir <dir>]      (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, LIQWATCH_CONFIG)
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   serve: runServeCommand,
   start: runStartCommand,
   telegram: runTelegramCommand,
+  watch: runWatchCommand,
 };
 
 /** The `liqwatch` command: returns the exit status; a failure prints one line (or a config's problems) on stderr. */

@@ -17,7 +17,8 @@ import { ALLOWED_UPDATES } from '#telegram/webhook.js';
 import { parseOptions, positiveInt } from './args.js';
 import { buttonPress, findButton, renderButtons } from './demo/buttons.js';
 import { applyDemoStep, DEMO_ACCOUNT, DEMO_RULES, DEMO_STEPS, demoAccount } from './demo/scenario.js';
-import { type CliIo, stopRequested } from './io.js';
+import { watchUntilStopped } from './hold-streams.js';
+import { type CliIo, stopRequested, UsageError } from './io.js';
 import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
 
@@ -41,10 +42,11 @@ const TERMINAL_USER = { id: TERMINAL_CHAT, first_name: 'you' };
  * standard input are chat commands, unless TELEGRAM_BOT_TOKEN is set: then the bot talks to Telegram by
  * long polling. Ctrl-C stops it.
  */
-export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
+export async function runStartCommand(args: string[], io: CliIo, opts: { watch?: 'always' } = {}): Promise<number> {
   const { values: o } = parseOptions(args, OPTIONS);
   const configSource = o.config ?? io.env.LIQWATCH_CONFIG;
   const demo = configSource === undefined;
+  if (demo && opts.watch) throw new UsageError('give --config <file>: the accounts to watch');
   const cycles = o.cycles === undefined ? Number.POSITIVE_INFINITY : positiveInt(o.cycles, '--cycles', 1);
   const closers: (() => Promise<unknown>)[] = [];
   const log = consoleLog(io, 'start');
@@ -103,12 +105,13 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       }
     }
 
+    const keys = await createLocalKeysProvider(config.accounts, baseDir, env);
     const runtime = await createLocalRuntime({
       config,
       store: new DynamoStateStore(dynamo.client, dynamo.tableName),
       chats: new DynamoChatReachability(dynamo.client, dynamo.tableName),
       exchange,
-      keys: await createLocalKeysProvider(config.accounts, baseDir, env),
+      keys,
       token,
       apiRoot,
       log,
@@ -169,6 +172,13 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       });
     }
 
+    // With real accounts, the exchange's streams are held for as long as it runs (`watch.mode`, or `liqwatch watch`).
+    if (!demo && (opts.watch || config.watch.mode !== 'off') && o.cycles === undefined) {
+      const rereadS = o.interval === undefined ? config.watch.rereadSeconds : positiveInt(o.interval, '--interval', 1);
+      io.stdout(`liqwatch: holding the exchange's streams; positions read again every ${rereadS} s.\n`);
+      await watchUntilStopped({ runtime, keys, rereadMs: rereadS * 1000, stopped, onCycle: print });
+      return 0;
+    }
     const intervalS =
       o.interval === undefined
         ? demo

@@ -1,4 +1,4 @@
-import type { AccountRead } from '#accounts/read-accounts.js';
+import type { AccountRead, RiskRead } from '#accounts/read-accounts.js';
 import type { MarkTick, StreamGap, UserEvent } from '#binance/stream-events.js';
 import { accountRuleSettings } from '#config/routes.js';
 import type { AccountConfig } from '#config/schema.js';
@@ -61,6 +61,8 @@ export class Watcher {
   readonly #opts: Required<Omit<WatchOptions, 'sleep'>> & Pick<WatchOptions, 'sleep'>;
   readonly #marks = new Marks();
   readonly #reads = new Map<string, AccountRead>();
+  /** Each account's account pages as last read (a watcher's lighter reads skip them). */
+  readonly #risks = new Map<string, RiskRead[]>();
   readonly #judged = new Map<string, { standing: string; at: number }>();
   readonly #markets = new Map<Market, MarkFeed>();
   readonly #users: EventFeed[] = [];
@@ -123,7 +125,7 @@ export class Watcher {
   tick(tick: MarkTick): void {
     this.#marks.set(tick);
     for (const [name, read] of this.#reads) {
-      const ticked = readWithMarks(read, this.#marks);
+      const ticked = readWithMarks(read, this.#marks, this.#risks.get(name));
       if (ticked === null || !holds(read, tick)) continue;
       const now = this.#deps.now();
       const last = this.#judged.get(name);
@@ -193,7 +195,7 @@ export class Watcher {
 
   async #judgeTicked(name: string): Promise<void> {
     const read = this.#reads.get(name);
-    const ticked = read && readWithMarks(read, this.#marks);
+    const ticked = read && readWithMarks(read, this.#marks, this.#risks.get(name));
     if (!ticked) return;
     this.#record(await runCycle(this.#deps, { reads: [ticked] }), true);
   }
@@ -204,7 +206,10 @@ export class Watcher {
       const name = read.account.name;
       // A read of the exchange replaces the last one; a ticked one only says where the legs stood.
       if (!ticked) this.#reads.set(name, read);
-      const where = standing(readWithMarks(read, this.#marks) ?? read, accountRuleSettings(this.#deps.config, name));
+      if (!ticked && read.risks.length > 0) this.#risks.set(name, [...read.risks]);
+      // Where it stands as judged: the ticked read itself, or the new read with the account pages last read.
+      const judged = ticked ? read : { ...read, risks: this.#risks.get(name) ?? [] };
+      const where = standing(judged, accountRuleSettings(this.#deps.config, name));
       this.#judged.set(name, { standing: where, at: report.at });
     }
   }

@@ -120,6 +120,27 @@ describe('the watcher', () => {
     expect(sim.requests.length).toBe(reads);
   });
 
+  it('a cross account’s margin ratio follows the ticks too: told between two reads', async () => {
+    const { deps, clock, told } = await setup();
+    // 0.5 % of 50,000 of notional is 250 of maintenance margin: 60 % of a 416.67 margin balance.
+    sim.setWallet('main', 'usdm', 'USDT', 416.67);
+    const streams = new FakeStreams();
+    const watcher = new Watcher({ ...deps, streams }, { beatMs: 60_000 });
+    await watcher.refresh();
+    expect(told()).toEqual([]);
+    const reads = sim.requests.length;
+
+    // The mark falls 100: the margin balance loses 100, the maintenance margin 0.5: 249.5 / 316.67 = 78.8 %.
+    clock.t += 1_000;
+    streams.push(tick(49_900));
+    await watcher.idle();
+    await settled(watcher);
+
+    expect(told()).toEqual(['firing:warning:margin-ratio']);
+    expect(sim.requests.length).toBe(reads);
+    sim.setWallet('main', 'usdm', 'USDT', 20_000);
+  });
+
   it('a tick that changes nothing where a leg stands is not judged again before its beat', async () => {
     const { deps, clock } = await setup();
     const streams = new FakeStreams();

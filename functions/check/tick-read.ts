@@ -113,7 +113,9 @@ export function standing(read: AccountRead, settings: RuleSettings): string {
       if (distance === null) continue;
       const t = liqThresholds(settings, p.symbol);
       const tier = distance <= t.criticalPct ? 'critical' : distance <= t.warningPct ? 'warning' : 'clear';
-      parts.push(`${alertKey({ ...p, rule: 'liq-distance' })}=${tier}/${rungOf(distance, ladderFor(settings, p.symbol))}`);
+      parts.push(
+        `${alertKey({ ...p, rule: 'liq-distance' })}=${tier}/${rungOf(distance, ladderFor(settings, p.symbol))}`,
+      );
     }
   }
   for (const o of read.risks) {

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('the watcher on the exchange’s streams', () => {
-  it('a move into a tier from the market stream, and a liquidation from the user data stream, each told at once', async () => {
+  it('a move into a tier from the market stream, a move missed while the streams were down, and a liquidation from the user data stream: each told, once', async () => {
     // Prepare
     await ensureTable(dynamo.client, 'streams');
     sim.setPositions('main', 'usdm', [btc(50_000)]);
@@ -88,9 +88,16 @@ describe('the watcher on the exchange’s streams', () => {
       expect(Date.now() - moved).toBeLessThan(1_000);
       expect(reads()).toBe(before); // judged from the tick, not from a new read
 
-      // Act: it falls to critical, and the exchange liquidates it.
+      // Act: the streams drop, and the mark falls to critical while they are down: no tick reaches us.
+      sim.dropStreams();
+      sim.dropUserStreams();
       sim.updatePositions('main', 'usdm', ([leg]) => [{ ...leg!, markPrice: 43_000 }]);
-      await eventually(() => told().includes('escalated'), 2_000, 'critical told');
+      // Reconnected (after a second's backoff), the gap has the account read again: told, once.
+      await eventually(() => told().includes('escalated'), 5_000, 'critical told after the gap');
+      expect(reads()).toBeGreaterThan(before);
+      await eventually(() => sim.marketSubscriptions('usdm').length === 1, 5_000, 'BTCUSDT followed again');
+
+      // Act: the exchange liquidates it.
       const liquidated = Date.now();
       sim.liquidate('main', 'usdm', 'BTCUSDT');
       await eventually(() => told().includes('liquidated'), 2_000, 'the liquidation told');

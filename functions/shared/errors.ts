@@ -10,7 +10,15 @@ export function assertIsError(error: unknown): asserts error is Error {
 
 /** The message of a caught value, whatever was thrown: for logs and lines that must not throw again. */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return redactBotTokens(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * A Bot API URL carries the bot's token (`…/bot123456:AA…/sendMessage`), and an HTTP client's network
+ * error quotes the URL: every message said through `messageOf` has the token blanked out.
+ */
+export function redactBotTokens(text: string): string {
+  return text.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot[token]');
 }
 
 /** The `code` of a system error (`ENOENT`, `EACCES` …), if it has one. */

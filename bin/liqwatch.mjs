@@ -23,8 +23,14 @@ if (Number(process.versions.node.split('.')[0]) < MIN_MAJOR) {
     else process.exit(code ?? 1);
   });
 } else {
-  // TypeScript sources are loaded through tsx.
-  const { tsImport } = await import('tsx/esm/api');
-  const { main } = await tsImport('../functions/cli/main.ts', import.meta.url);
-  process.exitCode = await main(process.argv.slice(2));
+  // The bundle `npm ci` built (bin/build.mjs): no TypeScript is compiled when the command runs.
+  let cli;
+  try {
+    cli = await import('../node_modules/.cache/liqwatch-cli/main.mjs');
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('liqwatch-cli/main.mjs')) throw error;
+    process.stderr.write('liqwatch is not built: run npm ci (or npm run build:cli)\n');
+    process.exit(1);
+  }
+  process.exitCode = await cli.main(process.argv.slice(2));
 }

@@ -1,27 +1,39 @@
-import { existsSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '#config/load.js';
+import { NoConfigError, resolveConfigSource } from './config-source.js';
 import { loadDeployConfig } from './deploy-config.js';
 import { LiqwatchStack } from './liqwatch-stack.js';
 
 const app = new App();
-const configPath =
-  (app.node.tryGetContext('config') as string | undefined) ||
-  process.env.LIQWATCH_CONFIG ||
-  (existsSync('liqwatch.config.json') ? 'liqwatch.config.json' : 'liqwatch.config.example.json');
+const context = (name: string) => app.node.tryGetContext(name) as string | undefined;
 
 try {
-  const config = await loadDeployConfig(configPath);
-  const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
+  const source = resolveConfigSource({
+    contextConfig: context('config'),
+    contextExample: context('example'),
+    envConfig: process.env.LIQWATCH_CONFIG,
+    cwd: process.cwd(),
+  });
+  if (source.example) {
+    process.stderr.write(
+      `liqwatch: no config of yours; synthesising with the example, ${source.pathOrJson} (-c example=true). ` +
+        'The template cannot be deployed: CloudFormation refuses it.\n',
+    );
+  }
+  const config = await loadDeployConfig(source.pathOrJson);
+  const alarmEmail = context('alarmEmail');
+  const telegramSecretName = context('telegramSecret');
   new LiqwatchStack(app, 'Liqwatch', {
     config,
+    example: source.example,
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(telegramSecretName ? { telegramSecretName } : {}),
     description: 'liqwatch: liquidation-risk alerts for Binance derivatives on Telegram',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof NoConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }

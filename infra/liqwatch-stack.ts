@@ -2,13 +2,16 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Config } from '#config/schema.js';
+import { DEFAULT_TELEGRAM_SECRET_NAME } from '#contracts/telegram-secret.js';
 import { Alarms } from './constructs/alarms.js';
 import { AlertsQueue } from './constructs/alerts-queue.js';
 import { BOT_TIMEOUT, BotFunction } from './constructs/bot-function.js';
 import { CheckFunction } from './constructs/check-function.js';
+import { ExampleGuard } from './constructs/example-guard.js';
 import { StateTable } from './constructs/state-table.js';
 import { TelegramSecret } from './constructs/telegram-secret.js';
 import { WebhookRegistration } from './constructs/webhook-registration.js';
+import { nextSteps } from './next-steps.js';
 
 export interface LiqwatchStackProps extends StackProps {
   readonly config: Config;
@@ -16,6 +19,10 @@ export interface LiqwatchStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** @default the synth time: the webhook registration runs on every deploy */
   readonly deployStamp?: string;
+  /** @default `liqwatch/telegram`: the Telegram secret `liqwatch telegram put-token` created */
+  readonly telegramSecretName?: string;
+  /** The config is the example (`-c example=true`): the template synthesises but CloudFormation refuses it. */
+  readonly example?: boolean;
 }
 
 /** The managed policy every Lambda gets to write its own logs. */
@@ -31,7 +38,8 @@ function accountSecret(scope: Construct, id: string, secretId: string) {
 
 /**
  * liqwatch in one stack: the state table, the alerts queue, the scheduled check, the bot behind a
- * Function URL, the Telegram secret, the webhook registration and the alarms.
+ * Function URL, the webhook registration (after a check that the Telegram secret, which the stack adopts
+ * by name, holds a token) and the alarms.
  */
 export class LiqwatchStack extends Stack {
   constructor(scope: Construct, id: string, props: LiqwatchStackProps) {
@@ -42,7 +50,10 @@ export class LiqwatchStack extends Stack {
 
     const state = new StateTable(this, 'State');
     const alerts = new AlertsQueue(this, 'Alerts', { consumerTimeout: BOT_TIMEOUT });
-    const telegram = new TelegramSecret(this, 'Telegram');
+    if (props.example) new ExampleGuard(this, 'ExampleGuard');
+    const telegram = new TelegramSecret(this, 'Telegram', {
+      secretName: props.telegramSecretName ?? DEFAULT_TELEGRAM_SECRET_NAME,
+    });
     const check = new CheckFunction(this, 'Check', {
       configJson,
       everyMinutes,
@@ -72,8 +83,12 @@ export class LiqwatchStack extends Stack {
     const registration = new WebhookRegistration(this, 'WebhookRegistration', {
       webhookUrl: bot.url.url,
       telegramSecret: telegram.secret,
+      telegramSecretName: telegram.secretName,
+      configJson,
       deployStamp: props.deployStamp ?? new Date().toISOString(),
     });
+    // Nothing is built before the secret check passes: a deploy without the token stops at once, with nothing to roll back.
+    for (const part of [state, alerts, check, bot]) part.node.addDependency(registration.secretCheck);
 
     const alarms = new Alarms(this, 'Alarms', {
       check: check.function.fn,
@@ -86,13 +101,14 @@ export class LiqwatchStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrl', { value: bot.url.url, description: 'The Telegram webhook (Function URL)' });
     new CfnOutput(this, 'TelegramSecretName', {
-      value: telegram.secret.secretName,
-      description: 'Put the bot token into this secret (README, "Deploy")',
+      value: telegram.secretName,
+      description: 'The bot token and webhook secret (liqwatch telegram put-token --secret-id)',
     });
     new CfnOutput(this, 'StateTableName', { value: state.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe to liqwatch alarms' });
+    nextSteps(this, alarms.topic.topicArn, props.alarmEmail);
 
-    this.acknowledge(telegram, registration, [check.function, bot.function, registration.function]);
+    this.acknowledge(registration, [check.function, bot.function, registration.function]);
     Validations.of(check.scheduleDeadLetters).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: "This queue is the schedule's dead-letter queue: nothing reads it to fail again.",
@@ -104,7 +120,7 @@ export class LiqwatchStack extends Stack {
   }
 
   /** cdk-nag findings that are deliberate, each with its reason. */
-  private acknowledge(telegram: TelegramSecret, registration: WebhookRegistration, functions: Construct[]): void {
+  private acknowledge(registration: WebhookRegistration, functions: Construct[]): void {
     for (const f of functions) {
       Validations.of(f).acknowledge(
         {
@@ -119,10 +135,6 @@ export class LiqwatchStack extends Stack {
         },
       );
     }
-    Validations.of(telegram.secret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'The bot token is issued by Telegram and rotated through @BotFather, not by a Lambda rotation.',
-    });
     Validations.of(registration).acknowledge(
       {
         id: BASIC_EXECUTION_ROLE,

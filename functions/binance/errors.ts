@@ -118,7 +118,9 @@ function formatMessage(ctx: CallContext, d: SourceErrorDetails, reason: string):
   if (d.exchangeCode !== undefined) parts.push(`code ${d.exchangeCode}`);
   const head = parts.join(' ');
   const detail = d.exchangeMessage ? `${reason}: ${d.exchangeMessage}` : reason;
-  const hint = d.exchangeCode === undefined ? undefined : HINTS.get(d.exchangeCode);
+  const hint =
+    (d.exchangeCode === undefined ? undefined : HINTS.get(d.exchangeCode)) ??
+    (d.httpStatus === undefined ? undefined : STATUS_HINTS.get(d.httpStatus));
   return `${head} ${detail}${hint ? ` (${hint})` : ''}`;
 }
 
@@ -129,4 +131,16 @@ const HINTS = new Map<number, string>([
   [-1022, 'the signature was refused: check the secret or private key'],
   [-1021, 'the clock is off: the request timestamp is outside the exchange window'],
   [-1003, 'too many requests: wait for the ban to lift'],
+]);
+
+/**
+ * What a trader can do about a status whose code says nothing. The exchange answers 451 (code 0) to every
+ * call from a location it does not serve, the United States among them, and so from AWS regions there:
+ * no retry or key can help (https://www.binance.com/en/terms, "Eligibility").
+ */
+const STATUS_HINTS = new Map<number, string>([
+  [
+    451,
+    'the exchange does not serve the place this runs from: run liqwatch from a region it serves, e.g. ap-northeast-1',
+  ],
 ]);

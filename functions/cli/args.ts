@@ -1,23 +1,20 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { messageOf } from '#shared/errors.js';
-import { UsageError } from './io.js';
+import { InvalidArgumentError } from 'commander';
 
-/** `node:util` parseArgs, with its errors turned into usage errors a user can act on. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[],
-  options: T,
-  allowPositionals = false,
-) {
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError(messageOf(error).replace(/\. To specify a positional argument.*$/s, ''));
-  }
+/*
+ * Option values parsed where the command line is read, so a command gets numbers, not text, and a bad
+ * value is refused with the option's name before anything runs.
+ */
+
+/** A whole number above 0 (`--cycles`, `--interval`). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Give a whole number above 0.');
+  return n;
 }
 
-export function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
+/** A TCP port; 0 lets the system choose a free one. */
+export function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a whole number above 0, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('Give a port from 0 to 65535.');
   return n;
 }

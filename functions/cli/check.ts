@@ -7,24 +7,26 @@ import { loadConfig } from '#config/load.js';
 import { chatRoutes } from '#config/routes.js';
 import type { Delivery } from '#contracts/queue-message.js';
 import { notificationJson, renderAlertLine } from '#core/format/alert-text.js';
+import { renderDigestLine } from '#core/format/messages.js';
+import { failureLines, nothingRead } from '#core/format/standing.js';
 import type { Log } from '#shared/log.js';
 import { DynamoChatReachability } from '#store/chat-reachability.js';
 import { DynamoStore } from '#store/dynamo-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { DynamoOutbox } from '#store/outbox.js';
-import { parseOptions, positiveInt } from './args.js';
 import { queuedLines, startTelegram } from './check-telegram.js';
 import { type CliIo, UsageError } from './io.js';
 import { consoleLog } from './log.js';
 
-const OPTIONS = {
-  config: { type: 'string' },
-  once: { type: 'boolean' },
-  cycles: { type: 'string' },
-  interval: { type: 'string' },
-  'state-dir': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+/** `liqwatch check`'s options, as the command line parses them (program.ts). */
+export interface CheckOptions {
+  config?: string;
+  once?: boolean;
+  cycles?: number;
+  interval?: number;
+  stateDir?: string;
+  json?: boolean;
+}
 
 /** The chat id under which the terminal is told of alerts when no Telegram chat is configured. */
 export const CONSOLE_CHAT = 0;
@@ -40,15 +42,14 @@ export interface CheckCommandOptions {
  * print to stdout, or go to the configured chats when TELEGRAM_BOT_TOKEN is set; what Telegram does not
  * take waits in the state store's outbox and goes out first on the next run.
  */
-export async function runCheckCommand(args: string[], io: CliIo, opts: CheckCommandOptions = {}): Promise<number> {
-  const { values: o } = parseOptions(args, OPTIONS);
+export async function runCheckCommand(o: CheckOptions, io: CliIo, opts: CheckCommandOptions = {}): Promise<number> {
   if (!o.config) throw new UsageError('give --config <file>');
   if (o.once && (o.cycles || o.interval)) throw new UsageError('--once runs one cycle; drop --cycles and --interval');
-  const cycles = positiveInt(o.cycles, '--cycles', 1);
-  const intervalS = positiveInt(o.interval, '--interval', 60);
+  const cycles = o.cycles ?? 1;
+  const intervalS = o.interval ?? 60;
   const { config, baseDir } = await loadConfig(o.config, io.cwd);
 
-  const stateDir = o['state-dir'] ? resolve(io.cwd, o['state-dir']) : undefined;
+  const stateDir = o.stateDir ? resolve(io.cwd, o.stateDir) : undefined;
   const dynamo = await startLocalDynamo(stateDir ? { path: stateDir } : {});
   const exchange = new BinanceClient();
   try {
@@ -81,13 +82,14 @@ export async function runCheckCommand(args: string[], io: CliIo, opts: CheckComm
       log: quietLog(io),
       chats: chats.length > 0 ? chats : [{ id: CONSOLE_CHAT }],
     };
+    let readNothing = false;
     for (let i = 0; i < cycles; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, intervalS * 1000));
-      reportFailures(io, await runCycle(deps));
+      readNothing = reportFailures(io, await runCycle(deps));
     }
     const queued = (await telegram?.finish()) ?? [];
     for (const line of queuedLines(queued)) io.stderr(`liqwatch check: ${line}\n`);
-    return queued.length > 0 ? 1 : 0;
+    return queued.length > 0 || readNothing ? 1 : 0;
   } finally {
     await exchange.close();
     await dynamo.close();
@@ -103,7 +105,7 @@ export function consoleQueue(io: Pick<CliIo, 'stdout'>, json: boolean): AlertQue
     async send(deliveries: readonly Delivery[]) {
       for (const d of deliveries) {
         if (d.kind === 'digest') {
-          if (!json) io.stdout(`${renderDigestLine(d)}\n`);
+          if (!json) io.stdout(`${renderDigestLine(d.digest)}\n`);
           continue;
         }
         for (const n of d.notifications) {
@@ -114,16 +116,12 @@ export function consoleQueue(io: Pick<CliIo, 'stdout'>, json: boolean): AlertQue
   };
 }
 
-function renderDigestLine(d: Extract<Delivery, { kind: 'digest' }>): string {
-  const firing = d.digest.accounts.reduce((n, a) => n + a.firing.length, 0);
-  const open = d.digest.accounts.reduce((n, a) => n + a.sources.reduce((m, s) => m + s.openPositions, 0), 0);
-  return `[DIGEST] checks are running; ${open} open position(s), ${firing} alert(s) firing`;
-}
-
-function reportFailures(io: CliIo, report: CycleReport): void {
-  for (const a of report.accounts) {
-    for (const s of a.sources) if (!s.ok) io.stderr(`liqwatch check: ${s.error}\n`);
-  }
+/** Each cause of failure once (an account's unreadable keys are one line, not one per source); whether nothing was read. */
+function reportFailures(io: CliIo, report: CycleReport): boolean {
+  for (const line of failureLines(report.accounts)) io.stderr(`liqwatch check: ${line}\n`);
+  const none = nothingRead(report.accounts);
+  if (none) io.stderr('liqwatch check: nothing could be read: every source of every account failed\n');
+  return none;
 }
 
 /** Source failures are reported once per cycle by `reportFailures`; the log stays quiet in a terminal. */
@@ -131,7 +129,10 @@ function quietLog(io: CliIo): Log {
   return {
     info: () => {},
     warn: () => {},
-    error: (message, ...extra) =>
-      io.stderr(`liqwatch check: ${message} ${extra.map((e) => JSON.stringify(e)).join(' ')}\n`),
+    error: (message, ...extra) => {
+      // Unreadable keys are one of the cycle's failures, reported with them.
+      if (message === 'keys unavailable') return;
+      io.stderr(`liqwatch check: ${message} ${extra.map((e) => JSON.stringify(e)).join(' ')}\n`);
+    },
   };
 }

@@ -1,20 +1,21 @@
 import { loadConfig } from '#config/load.js';
-import { resolveRuleSettings } from '#core/rules/settings.js';
-import { type CliIo, UsageError } from './io.js';
+import { deployProblems, localProblems, type Target } from '#config/validate.js';
+import { resolvedConfig } from '#config/validate-defaults.js';
+import type { CliIo } from './io.js';
 
 /**
- * `liqwatch config validate <file>`: the resolved config (every default and per-account rule filled in),
- * or each problem with its path, and a non-zero exit.
+ * `liqwatch config validate <file> [--for deploy|local]`: the config as liqwatch runs it (every default
+ * filled in), or each problem with its path and status 1. `--for deploy` adds what the stack refuses,
+ * `--for local` what a command on this machine would fail on (key files, keys variables; never a value).
  */
-export async function runConfigCommand(args: string[], io: CliIo): Promise<number> {
-  const [verb, file, ...extra] = args;
-  if (verb !== 'validate' || !file || extra.length > 0) throw new UsageError('usage: liqwatch config validate <file>');
-  const { config } = await loadConfig(file, io.cwd);
-  const resolved = {
-    ...config,
-    rules: resolveRuleSettings(config.rules),
-    accounts: config.accounts.map((a) => ({ ...a, rules: resolveRuleSettings(config.rules, a.rules) })),
-  };
-  io.stdout(`${JSON.stringify(resolved, null, 2)}\n`);
+export async function runConfigCommand(file: string, o: { for?: Target }, io: CliIo): Promise<number> {
+  const { config, baseDir, origin } = await loadConfig(file, io.cwd);
+  const problems =
+    o.for === 'deploy' ? deployProblems(config) : o.for === 'local' ? await localProblems(config, baseDir, io.env) : [];
+  if (problems.length > 0) {
+    io.stderr(`liqwatch config: ${origin}: not ready for ${o.for}\n${problems.map((p) => `  ${p}\n`).join('')}`);
+    return 1;
+  }
+  io.stdout(`${JSON.stringify(resolvedConfig(config), null, 2)}\n`);
   return 0;
 }

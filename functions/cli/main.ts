@@ -1,67 +1,34 @@
-import { KeysError } from '#binance/keys.js';
-import { ConfigError } from '#config/load.js';
+import { CommanderError } from 'commander';
 import { messageOf } from '#shared/errors.js';
-import { runCheckCommand } from './check.js';
-import { runConfigCommand } from './config.js';
 import { type CliIo, processIo, UsageError } from './io.js';
-import { runPositionsCommand } from './positions.js';
-import { runServeCommand } from './serve.js';
-import { runStartCommand } from './start.js';
-import { runTelegramCommand } from './telegram.js';
-import { runWatchCommand } from './watch.js';
+import { buildProgram } from './program.js';
 
-const USAGE = `liqwatch — liquidation-risk alerts for Binance derivatives
-
-Usage:
-  liqwatch positions --source <id> --keys <file> [--base-url <url>] [--symbol <s>] [--pair <p>] [--margin-asset <a>] [--all] [--json]
-  liqwatch positions --config <file> [--account <name>] [--symbol <s>] [--all] [--json]
-  liqwatch start [--config <file>] [--interval <s>] [--cycles <n>] [--state-dir <dir>]   (npm start: the demo without a config)
-  liqwatch watch --config <file> [--interval <s>] [--state-dir <dir>]   (the exchange's streams held: alerts within seconds)
-  liqwatch check --config <file> [--once | --cycles <n> --interval <s>] [--state-dir <dir>] [--json]
-  liqwatch config validate <file>
-  liqwatch serve [--port <p>] [--host <h>] [--state-dir <dir>]      (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, LIQWATCH_CONFIG)
-  liqwatch telegram set-webhook --url <url>                          (env TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET)
-  liqwatch telegram put-token --secret-id <id>                       (env TELEGRAM_BOT_TOKEN; AWS credentials)
-
-Sources: usdm, usdm-ws, coinm, pm-um, pm-cm.
-`;
-
-type Command = (args: string[], io: CliIo) => Promise<number>;
-
-const COMMANDS: Record<string, Command> = {
-  positions: runPositionsCommand,
-  check: runCheckCommand,
-  config: runConfigCommand,
-  serve: runServeCommand,
-  start: runStartCommand,
-  telegram: runTelegramCommand,
-  watch: runWatchCommand,
-};
-
-/** The `liqwatch` command: returns the exit status; a failure prints one line (or a config's problems) on stderr. */
+/**
+ * The `liqwatch` command: returns the exit status. A mistake in the call (an unknown command or option,
+ * with the nearest one suggested; no command at all, which prints the usage) is status 2 on stderr; a
+ * failure prints one line (or a config's problems) on stderr and is status 1.
+ */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr(`liqwatch: unknown command "${name}"; try: ${Object.keys(COMMANDS).join(', ')} (liqwatch --help)\n`);
-    return 2;
-  }
+  let status = 0;
+  const program = buildProgram(io, async (name, run) => {
+    try {
+      status = await run();
+    } catch (error) {
+      if (error instanceof UsageError) {
+        io.stderr(`liqwatch ${name}: ${error.message} (liqwatch ${name} --help)\n`);
+        status = 2;
+        return;
+      }
+      io.stderr(`liqwatch ${name}: ${messageOf(error)}\n`);
+      status = 1;
+    }
+  });
   try {
-    return await command(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`liqwatch ${name}: ${error.message} (liqwatch --help)\n`);
-      return 2;
-    }
-    if (error instanceof ConfigError || error instanceof KeysError) {
-      io.stderr(`liqwatch ${name}: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr(`liqwatch ${name}: ${messageOf(error)}\n`);
-    return 1;
+    // Commander has printed what was wrong (or the help, or the version) before throwing.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
   }
 }

@@ -12,21 +12,21 @@ import type { RiskLineSettings } from '#core/format/risk-lines.js';
 import { accountRiskJson, readingLines } from '#core/format/risk-view.js';
 import { isOpen, isSourceId, type Position, SOURCE_IDS } from '#core/position.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
-import { parseOptions } from './args.js';
 import { type CliIo, UsageError } from './io.js';
 
-const OPTIONS = {
-  source: { type: 'string' },
-  keys: { type: 'string' },
-  'base-url': { type: 'string' },
-  config: { type: 'string' },
-  account: { type: 'string' },
-  symbol: { type: 'string' },
-  pair: { type: 'string' },
-  'margin-asset': { type: 'string' },
-  all: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+/** `liqwatch positions`'s options, as the command line parses them (program.ts). */
+export interface PositionsOptions {
+  source?: string;
+  keys?: string;
+  baseUrl?: string;
+  config?: string;
+  account?: string;
+  symbol?: string;
+  pair?: string;
+  marginAsset?: string;
+  all?: boolean;
+  json?: boolean;
+}
 
 /**
  * `liqwatch positions`: one source read with a keys file, or every source of the configured accounts,
@@ -34,12 +34,11 @@ const OPTIONS = {
  * a table nearest-to-liquidation first; `--json` prints `{ positions, accounts }`: the position contract
  * and the account-risk contract.
  */
-export async function runPositionsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values: o } = parseOptions(args, OPTIONS);
+export async function runPositionsCommand(o: PositionsOptions, io: CliIo): Promise<number> {
   const filter: PositionFilter = {
     ...(o.symbol ? { symbol: o.symbol.toUpperCase() } : {}),
     ...(o.pair ? { pair: o.pair.toUpperCase() } : {}),
-    ...(o['margin-asset'] ? { marginAsset: o['margin-asset'].toUpperCase() } : {}),
+    ...(o.marginAsset ? { marginAsset: o.marginAsset.toUpperCase() } : {}),
   };
   const client = new BinanceClient();
   try {
@@ -87,9 +86,7 @@ async function readWithKeys(request: PositionRequest, client: BinanceClient): Pr
   return { view: liveView([{ account, outcomes, risks }]), settingsOf: () => defaults };
 }
 
-type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
-
-async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<PositionRequest> {
+async function fromKeys(o: PositionsOptions, filter: PositionFilter, io: CliIo): Promise<PositionRequest> {
   if (!o.source || !o.keys) throw new UsageError('give --source <id> and --keys <file>, or --config <file>');
   if (!isSourceId(o.source)) {
     throw new UsageError(`unknown source "${o.source}"; the sources are ${SOURCE_IDS.join(', ')}`);
@@ -98,11 +95,16 @@ async function fromKeys(o: Options, filter: PositionFilter, io: CliIo): Promise<
   const path = resolve(io.cwd, o.keys);
   const account = 'cli';
   const signer = Signer.fromKeys(await readKeysFile(path, `keys file ${path}`), account);
-  return { account, source: o.source, signer, endpoint: o['base-url'], filter };
+  return { account, source: o.source, signer, endpoint: o.baseUrl, filter };
 }
 
-async function readConfigured(o: Options, filter: PositionFilter, io: CliIo, client: BinanceClient): Promise<Read> {
-  if (o.source || o.keys || o['base-url']) {
+async function readConfigured(
+  o: PositionsOptions,
+  filter: PositionFilter,
+  io: CliIo,
+  client: BinanceClient,
+): Promise<Read> {
+  if (o.source || o.keys || o.baseUrl) {
     throw new UsageError(
       '--config reads the sources, keys and endpoints from the config; drop --source, --keys and --base-url',
     );

@@ -9,27 +9,30 @@ import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { assembleBot } from '#telegram/assemble-bot.js';
 import { createWebhookHandler, SECRET_HEADER, secretMatches } from '#telegram/handler.js';
-import { parseOptions, positiveInt } from './args.js';
-import { type CliIo, requireEnv, stopRequested } from './io.js';
+import { type CliIo, requireEnv, stopRequested, UsageError } from './io.js';
 import { consoleLog } from './log.js';
 
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'state-dir': { type: 'string' },
-} as const;
+/** `liqwatch serve`'s options, as the command line parses them (program.ts). */
+export interface ServeOptions {
+  config?: string;
+  port?: number;
+  host?: string;
+  stateDir?: string;
+}
 
 /**
- * `liqwatch serve --port <p>`: the webhook handler as a local HTTP server, for self-hosting behind a
- * tunnel or a reverse proxy. Env: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_API_ROOT, LIQWATCH_CONFIG.
+ * `liqwatch serve [--config <file>] [--port <p>]`: the webhook handler as a local HTTP server, for
+ * self-hosting behind a tunnel or a reverse proxy. The config is `--config`, else LIQWATCH_CONFIG, as for
+ * `liqwatch start`. Env: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_API_ROOT.
  */
-export async function runServeCommand(args: string[], io: CliIo): Promise<number> {
-  const { values: o } = parseOptions(args, OPTIONS);
-  const port = o.port === undefined ? 8080 : o.port === '0' ? 0 : positiveInt(o.port, '--port', 8080);
+export async function runServeCommand(o: ServeOptions, io: CliIo): Promise<number> {
+  const port = o.port ?? 8080;
   const token = requireEnv(io, 'TELEGRAM_BOT_TOKEN');
   const webhookSecret = requireEnv(io, 'TELEGRAM_WEBHOOK_SECRET');
-  const { config, baseDir } = await loadConfig(requireEnv(io, 'LIQWATCH_CONFIG'), io.cwd);
-  const dynamo = await startLocalDynamo(o['state-dir'] ? { path: resolve(io.cwd, o['state-dir']) } : {});
+  const configSource = o.config ?? io.env.LIQWATCH_CONFIG;
+  if (!configSource) throw new UsageError('give --config <file> (or set LIQWATCH_CONFIG)');
+  const { config, baseDir } = await loadConfig(configSource, io.cwd);
+  const dynamo = await startLocalDynamo(o.stateDir ? { path: resolve(io.cwd, o.stateDir) } : {});
   const exchange = new BinanceClient();
   const log = consoleLog(io, 'serve');
   const deps = await assembleBot({

@@ -5,6 +5,7 @@ import { createLocalKeysProvider } from '#config/keys-provider.js';
 import { loadConfig, parseConfig } from '#config/load.js';
 import type { Config } from '#config/schema.js';
 import { ACK_CALLBACK } from '#contracts/callback-data.js';
+import { failureLines, firstCheckText } from '#core/format/standing.js';
 import { htmlToTerminal } from '#core/format/terminal.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
@@ -14,7 +15,6 @@ import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { BOT_COMMANDS } from '#telegram/command-list.js';
 import { ALLOWED_UPDATES } from '#telegram/webhook.js';
-import { parseOptions, positiveInt } from './args.js';
 import { buttonPress, findButton, renderButtons } from './demo/buttons.js';
 import { applyDemoStep, DEMO_ACCOUNT, DEMO_RULES, DEMO_STEPS, demoAccount } from './demo/scenario.js';
 import { watchUntilStopped } from './hold-streams.js';
@@ -22,12 +22,13 @@ import { type CliIo, stopRequested, UsageError } from './io.js';
 import { createLocalRuntime } from './local-runtime.js';
 import { consoleLog } from './log.js';
 
-const OPTIONS = {
-  config: { type: 'string' },
-  interval: { type: 'string' },
-  cycles: { type: 'string' },
-  'state-dir': { type: 'string' },
-} as const;
+/** `liqwatch start`'s and `liqwatch watch`'s options, as the command line parses them (program.ts). */
+export interface StartOptions {
+  config?: string;
+  interval?: number;
+  cycles?: number;
+  stateDir?: string;
+}
 
 /** The terminal's chat id, and the bot the terminal talks to when there is no Telegram. */
 const TERMINAL_CHAT = 1;
@@ -42,12 +43,11 @@ const TERMINAL_USER = { id: TERMINAL_CHAT, first_name: 'you' };
  * standard input are chat commands, unless TELEGRAM_BOT_TOKEN is set: then the bot talks to Telegram by
  * long polling. Ctrl-C stops it.
  */
-export async function runStartCommand(args: string[], io: CliIo, opts: { watch?: 'always' } = {}): Promise<number> {
-  const { values: o } = parseOptions(args, OPTIONS);
+export async function runStartCommand(o: StartOptions, io: CliIo, opts: { watch?: 'always' } = {}): Promise<number> {
   const configSource = o.config ?? io.env.LIQWATCH_CONFIG;
   const demo = configSource === undefined;
   if (demo && opts.watch) throw new UsageError('give --config <file>: the accounts to watch');
-  const cycles = o.cycles === undefined ? Number.POSITIVE_INFINITY : positiveInt(o.cycles, '--cycles', 1);
+  const cycles = o.cycles ?? Number.POSITIVE_INFINITY;
   const closers: (() => Promise<unknown>)[] = [];
   const log = consoleLog(io, 'start');
   const colour = Boolean(process.stdout.isTTY) && !io.env.NO_COLOR;
@@ -82,7 +82,7 @@ export async function runStartCommand(args: string[], io: CliIo, opts: { watch?:
       ({ config, baseDir } = await loadConfig(configSource, io.cwd));
     }
 
-    const dynamo = await startLocalDynamo(o['state-dir'] ? { path: o['state-dir'] } : {});
+    const dynamo = await startLocalDynamo(o.stateDir ? { path: o.stateDir } : {});
     closers.push(() => dynamo.close());
     const exchange = new BinanceClient();
     closers.push(() => exchange.close());
@@ -174,21 +174,19 @@ export async function runStartCommand(args: string[], io: CliIo, opts: { watch?:
 
     // With real accounts, the exchange's streams are held for as long as it runs (`watch.mode`, or `liqwatch watch`).
     if (!demo && (opts.watch || config.watch.mode !== 'off') && o.cycles === undefined) {
-      const rereadS = o.interval === undefined ? config.watch.rereadSeconds : positiveInt(o.interval, '--interval', 1);
+      const rereadS = o.interval ?? config.watch.rereadSeconds;
       io.stdout(`liqwatch: holding the exchange's streams; positions read again every ${rereadS} s.\n`);
       await watchUntilStopped({ runtime, keys, rereadMs: rereadS * 1000, stopped, onCycle: print });
       return 0;
     }
     const intervalS =
-      o.interval === undefined
-        ? demo
-          ? 3
-          : config.schedule.pollSeconds || (config.schedule.everyMinutes ?? 1) * 60
-        : positiveInt(o.interval, '--interval', 3);
+      o.interval ?? (demo ? 3 : config.schedule.pollSeconds || (config.schedule.everyMinutes ?? 1) * 60);
     for (let i = 0; i < cycles && !stopping; i++) {
       await step?.(i);
       const report = await runtime.cycle();
-      for (const a of report.accounts) for (const s of a.sources) if (!s.ok) log.warn(s.error ?? 'source failed');
+      for (const line of failureLines(report.accounts)) log.warn(line);
+      // The start-up line says what the first check read: "watching" alone reads as success when nothing was.
+      if (i === 0 && !demo) io.stdout(`liqwatch: first check: ${firstCheckText(report.accounts)}\n`);
       print();
       if (i + 1 < cycles) await Promise.race([stopped, new Promise((r) => setTimeout(r, intervalS * 1000))]);
     }

@@ -1,5 +1,5 @@
 import type { CliIo } from './io.js';
-import { runStartCommand } from './start.js';
+import { runStartCommand, type StartOptions } from './start.js';
 
 /**
  * `liqwatch watch --config <file>`: the accounts watched by the second on a laptop, with no AWS: the
@@ -7,6 +7,6 @@ import { runStartCommand } from './start.js';
  * accounts read again every `--interval` seconds (default `watch.rereadSeconds`), alerts in the terminal or
  * on Telegram as with `liqwatch start`. The same code as the check Lambda's watch.
  */
-export function runWatchCommand(args: string[], io: CliIo): Promise<number> {
-  return runStartCommand(args, io, { watch: 'always' });
+export function runWatchCommand(o: StartOptions, io: CliIo): Promise<number> {
+  return runStartCommand(o, io, { watch: 'always' });
 }

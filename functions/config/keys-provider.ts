@@ -50,9 +50,7 @@ export function createKeysProvider(deps: {
         value = await deps.secrets.get(account.secretId, { maxAge: SECRET_MAX_AGE_S, forceFetch: fresh });
       } catch (error) {
         assertIsError(error);
-        // Powertools wraps the SDK's error; its name (ResourceNotFoundException, AccessDeniedException…) says why.
-        const name = error.cause instanceof Error ? error.cause.name : error.name;
-        throw new KeysError(`${where}: cannot be read (${name})`);
+        throw new KeysError(`${where}: cannot be read (${secretReadCause(error)})`);
       }
       if (value === undefined) throw new KeysError(`${where}: has no value`);
       return parseKeys(value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value, where);
@@ -67,6 +65,25 @@ export function createKeysProvider(deps: {
     if (!text) throw new KeysError(`${where}: is not set`);
     return parseKeys(text, where);
   }
+}
+
+/** How much of the AWS SDK's own message a keys error quotes. */
+const CAUSE_CHARS = 200;
+
+/**
+ * Why a secret could not be read, as the SDK said it: Powertools wraps the SDK's error, whose name
+ * (`ResourceNotFoundException`, `AccessDeniedException`) and message say why. A machine without a region
+ * or credentials fails before any call with a plain `Error` (`Region is missing`) or a
+ * `CredentialsProviderError`: those get what to do. The SDK's messages name the secret, never its value.
+ */
+export function secretReadCause(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause : error;
+  const message = (cause.message.split('\n')[0] ?? '').trim().slice(0, CAUSE_CHARS);
+  const said = cause.name === 'Error' || message === '' ? message || cause.name : `${cause.name}: ${message}`;
+  if (/region is missing/i.test(message)) return `${said}: set AWS_REGION or a profile's region`;
+  if (cause.name === 'CredentialsProviderError')
+    return `${said}: no AWS credentials here (aws configure, aws sso login)`;
+  return said;
 }
 
 /** The keys in a JSON file; `where` names the file in every error, which never holds its content. */

@@ -9,3 +9,9 @@ export const TelegramSecretSchema = z.object({
   webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'webhookSecret must be 16-256 of A-Z a-z 0-9 _ -'),
 });
 export type TelegramSecret = z.infer<typeof TelegramSecretSchema>;
+
+/**
+ * The secret's name unless told otherwise: `liqwatch telegram put-token` creates it before the first
+ * deploy and the stack adopts it by this name (`-c telegramSecret=<name>` for another).
+ */
+export const DEFAULT_TELEGRAM_SECRET_NAME = 'liqwatch/telegram';

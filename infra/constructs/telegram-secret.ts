@@ -1,32 +1,34 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BindableFunction } from './liqwatch-function.js';
 
+export interface TelegramSecretProps {
+  /** The secret's name (`liqwatch/telegram` by default, `-c telegramSecret=<name>`). */
+  readonly secretName: string;
+}
+
 /**
- * The stack's own secret: `{ botToken, webhookSecret }`. The webhook secret is generated; the bot token
- * is put in by the user after the first deploy (README, "Deploy").
+ * The Telegram secret, `{ botToken, webhookSecret }`, adopted by its name: `liqwatch telegram put-token`
+ * creates it (with a generated webhook secret) before the first deploy, so one deploy registers the
+ * webhook. The stack never creates or deletes it; a deploy without it stops at the secret check
+ * (webhook-registration.ts) with the command to run.
  */
 export class TelegramSecret extends Construct {
-  public readonly secret: Secret;
+  public readonly secret: ISecret;
+  public readonly secretName: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: TelegramSecretProps) {
     super(scope, id);
-    this.secret = new Secret(this, 'Secret', {
-      description: 'liqwatch: the Telegram bot token (set it) and the webhook secret token (generated)',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ botToken: '' }),
-        generateStringKey: 'webhookSecret',
-        excludePunctuation: true,
-        passwordLength: 48,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.secretName = props.secretName;
+    this.secret = Secret.fromSecretNameV2(this, 'Secret', props.secretName);
   }
 
-  /** Reading the secret and the variable that names it (`TELEGRAM_SECRET_ID`, its ARN), granted together. */
+  /**
+   * Reading the secret and the variable that names it (`TELEGRAM_SECRET_ID`), granted together. The name,
+   * not the partial ARN an imported name gives, is what GetSecretValue resolves without its suffix.
+   */
   bindReader(fn: BindableFunction): void {
     this.secret.grantRead(fn);
-    fn.addEnvironment('TELEGRAM_SECRET_ID', this.secret.secretArn);
+    fn.addEnvironment('TELEGRAM_SECRET_ID', this.secretName);
   }
 }

@@ -1,3 +1,4 @@
+import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +43,30 @@ describe('keys from Secrets Manager', () => {
   it('a missing or unreadable secret is an error naming the account and secret, never its value', async () => {
     const keys = createKeysProvider({ baseDir: '.', secrets });
     await expect(keys.signerFor(account('liqwatch/nope'))).rejects.toThrow(
-      /account main: secret liqwatch\/nope: cannot be read \(ResourceNotFoundException\)/,
+      /account main: secret liqwatch\/nope: cannot be read \(ResourceNotFoundException: .+\)/,
     );
     const error = await keys.signerFor(account('liqwatch/broken')).catch((e: Error) => e);
     expect(String(error)).toMatch(/account main: secret liqwatch\/broken: keys are not valid JSON/);
     expect(String(error)).not.toContain(SECRET);
+  });
+});
+
+describe('keys from Secrets Manager on a machine not set up for AWS', () => {
+  /** Powertools as it fails there: its GetParameterError wraps what the SDK threw before any call. */
+  const failing = (cause: Error) => ({
+    get: () => Promise.reject(new GetParameterError(cause.message, { cause })),
+  });
+
+  it.each([
+    [new Error('Region is missing'), 'cannot be read (Region is missing: set AWS_REGION or a profile'],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'cannot be read (CredentialsProviderError: Could not load credentials from any providers: no AWS credentials here',
+    ],
+  ])('say what the SDK said and what to do (%s)', async (cause, said) => {
+    const keys = createKeysProvider({ baseDir: '.', secrets: failing(cause) });
+    const error = await keys.signerFor(account('liqwatch/main')).catch((e: Error) => e);
+    expect(String(error)).toContain(`account main: secret liqwatch/main: ${said}`);
   });
 });
 

@@ -1,16 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '#core/position.js';
 import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import { buildCli } from '../../bin/build.mjs';
 import { book, CM_ONE_WAY, hmacKeys, UM_ONE_WAY } from '../binance/scenario.js';
 
 /*
  * The installed command, as a user runs it: `bin/liqwatch.mjs` in a process of its own, on Node 22
- * whichever `node` started it.
+ * whichever `node` started it, from the bundle built ahead of time (built again here, from these sources).
  */
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -21,6 +22,7 @@ let sim: ExchangeSimulator;
 let dir: string;
 
 beforeAll(async () => {
+  await buildCli();
   sim = await startExchangeSimulator({
     accounts: [{ name: 'oneway', ...keys.sim, positions: book(UM_ONE_WAY, CM_ONE_WAY) }] as Parameters<
       typeof startExchangeSimulator
@@ -36,9 +38,9 @@ afterAll(async () => {
 });
 
 /** Runs the command under `node`; NODE_OPTIONS reaches a Node it hands over to as well. */
-function run(node: string, env: Record<string, string> = {}) {
+function run(node: string, env: Record<string, string> = {}, argv?: string[]) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-    const args = ['positions', '--source', 'coinm', '--keys', 'keys.json', '--base-url', sim.url, '--json'];
+    const args = argv ?? ['positions', '--source', 'coinm', '--keys', 'keys.json', '--base-url', sim.url, '--json'];
     const child = spawn(node, [BIN, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -95,4 +97,20 @@ describe('the installed command', () => {
     if (older && !older.startsWith('v22')) expect(versions).toEqual([`node ${older}`, versions.at(-1)]);
     expect((JSON.parse(result.stdout) as { positions: Position[] }).positions.length).toBe(3);
   }, 30_000);
+
+  it('--version prints package.json version', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await run(process.execPath, {}, ['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help answers from the bundle, without compiling TypeScript', async () => {
+    const started = performance.now();
+    const result = await run(process.execPath, {}, ['--help']);
+    const ms = performance.now() - started;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: liqwatch/);
+    // Reported, not asserted: README "Commands" gives the figure.
+    console.info(`liqwatch --help: ${ms.toFixed(0)} ms, process start included`);
+  });
 });

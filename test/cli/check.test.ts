@@ -146,7 +146,7 @@ describe('liqwatch check', () => {
     expect(await run(['check'])).toMatchObject({ code: 2, stderr: expect.stringContaining('give --config <file>') });
     expect(await run(['check', '--config', 'config.json', '--cycles', 'x'])).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('--cycles takes a whole number'),
+      stderr: expect.stringContaining("option '--cycles <n>' argument 'x' is invalid. Give a whole number above 0."),
     });
   });
 });
@@ -231,7 +231,7 @@ describe('liqwatch check with Telegram unreachable', () => {
     // In-process, as `liqwatch check` runs it; `opts` lets a test give the Bot API calls its own timer.
     const check = async (state: string, opts: CheckCommandOptions = {}) => {
       const { io, out } = capturedIo({ cwd: dir, env });
-      const code = await runCheckCommand(['--config', 'outbox.json', '--state-dir', join(dir, state)], io, opts);
+      const code = await runCheckCommand({ config: 'outbox.json', stateDir: join(dir, state) }, io, opts);
       return { code, ...out };
     };
     try {

@@ -96,9 +96,9 @@ describe('liqwatch positions --source --keys', () => {
     const run = await liqwatch('positions', '--source', 'usdm', '--keys', keysFile('oneway'), '--base-url', sim.url);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     // ETHUSDT is 5 % from its liquidation price, BTCUSDT 20 %, SOLUSDT has none.
-    expect(tableRows(run.stdout)).toEqual(['ETHUSDT BOTH', 'BTCUSDT BOTH', 'SOLUSDT BOTH']);
-    expect(run.stdout).toMatch(/ETHUSDT\s+BOTH\s+-2\s+3000\s+3100\s+3255\s+5\.0%\s+20x\s+-200\.00/);
-    expect(run.stdout).toMatch(/SOLUSDT\s+BOTH\s+10\s+140\s+145\s+—\s+—/);
+    expect(tableRows(run.stdout)).toEqual(['ETHUSDT SHORT', 'BTCUSDT LONG', 'SOLUSDT LONG']);
+    expect(run.stdout).toMatch(/ETHUSDT\s+SHORT\s+2\s+3000\s+3100\s+3255\s+5\.0%\s+20x\s+-200\.00 USDT/);
+    expect(run.stdout).toMatch(/SOLUSDT\s+LONG\s+10\s+140\s+145\s+—\s+—/);
   });
 
   it('--json prints the position contract under "positions"', async () => {
@@ -173,7 +173,7 @@ describe('liqwatch positions --source --keys', () => {
       'ETHUSD_PERP',
     );
     expect(cm.code).toBe(0);
-    expect(tableRows(cm.stdout)).toEqual(['ETHUSD_PERP BOTH']);
+    expect(tableRows(cm.stdout)).toEqual(['ETHUSD_PERP SHORT']);
   });
 
   it('--pair and --margin-asset filter the COIN-M sources', async () => {

@@ -229,7 +229,7 @@ describe('liqwatch telegram put-token', () => {
       await sm.close();
     }
     expect(JSON.parse(sm.secrets.get('Telegram-abc')!)).toEqual({ botToken: TOKEN, webhookSecret: 'w'.repeat(32) });
-    expect(out).toContain('Deploy again');
+    expect(out).toContain('npx cdk deploy');
     expect(out).not.toContain(TOKEN);
   });
 });

@@ -132,7 +132,7 @@ describe('end to end: exchange → check → SQS → bot → Telegram', () => {
     const phone = tg.messagesTo(CHAT).map((m) => htmlToTerminal(m.text, false));
     expect(phone).toEqual([
       '🟠 WARNING · demo usdm\nBTCUSDT LONG is 11.93% from liquidation (mark 54500, liquidation 48000), −8.1 points in 1 min; at this pace liquidation in ~1 min',
-      '🔴 CRITICAL · escalated · demo usdm\nBTCUSDT LONG is 5.88% from liquidation (mark 51000, liquidation 48000), −14.1 points in 2 min; at this pace liquidation in under a minute\n\n🟠 WARNING · demo usdm\nNew hedge leg: ETHUSDT SHORT -2 opened while the LONG leg is open',
+      '🔴 CRITICAL · escalated · demo usdm\nBTCUSDT LONG is 5.88% from liquidation (mark 51000, liquidation 48000), −14.1 points in 2 min; at this pace liquidation in under a minute\n\n🟠 WARNING · demo usdm\nNew hedge leg: ETHUSDT SHORT 2 opened while the LONG leg is open',
       // Deeper under the 5 % rung, told at once, whatever the repeat timer says.
       '🔴 deeper: 4.6 % from liquidation · demo usdm\nBTCUSDT LONG is 4.57% from liquidation (mark 50300, liquidation 48000), −15.4 points in 3 min; at this pace liquidation in under a minute',
       // Acknowledged, and a new rung down is still told, saying who acknowledged it.

@@ -14,6 +14,7 @@ import { startFakeSqs } from '#fakes/sqs/index.js';
 import { startExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { startLocalDynamo } from '#store/local-dynamo.js';
 import { RECEIVE_BACKSTOP } from '../../infra/constructs/alerts-queue.js';
+import { EXAMPLE_REFUSED } from '../../infra/constructs/example-guard.js';
 import { STATE_TABLE_LOGICAL_ID } from '../../infra/constructs/state-table.js';
 import { deployProblems } from '../../infra/deploy-config.js';
 import { LiqwatchStack } from '../../infra/liqwatch-stack.js';
@@ -175,15 +176,53 @@ describe('the stack', () => {
     });
   });
 
-  it('grants GetSecretValue on exactly the configured account secrets and the stack-owned Telegram secret', () => {
+  it('grants GetSecretValue on exactly the configured account secrets and the adopted Telegram secret', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain(':secret:liqwatch/main-??????');
     expect(policies).toContain('arn:aws:secretsmanager:eu-west-1:111122223333:secret:liqwatch/pm-AbCdEf');
+    expect(policies).toContain(':secret:liqwatch/telegram-??????');
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
     );
     const secretReads = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
     for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+  });
+
+  it('adopts the Telegram secret put-token created, by its name, and builds nothing before checking it', () => {
+    // Imported, never created: the stack neither owns nor deletes the token.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    const bot = fns.find((f) => /sends alerts to Telegram/.test(f.Properties.Description))!;
+    expect(bot.Properties.Environment.Variables.TELEGRAM_SECRET_ID).toBe('liqwatch/telegram');
+    const resources = template.findResources('AWS::CloudFormation::CustomResource');
+    const [checkId] = Object.entries(resources).find(([, r]) => r.Properties.Check === 'secret')!;
+    expect(resources[checkId]!.Properties.SecretId).toBe('liqwatch/telegram');
+    const table = template.findResources('AWS::DynamoDB::GlobalTable')[STATE_TABLE_LOGICAL_ID]!;
+    expect(table.DependsOn).toContain(checkId);
+    expect(bot.DependsOn).toContain(checkId);
+  });
+
+  it('prints what to do next: the alarm e-mail, then /status; a stack from the user config has no example guard', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['NextStep1AlarmEmail', 'NextStep2Status']));
+    expect(JSON.stringify(outputs.NextStep1AlarmEmail!.Value)).toContain('-c alarmEmail=you@example.com');
+    expect(outputs.NextStep2Status!.Value).toContain('send /status');
+    expect(Object.keys(template.toJSON().Rules ?? {}).join()).not.toContain('ExampleGuard');
+  });
+
+  it('synthesised from the example, carries a rule CloudFormation checks before it builds anything: never deployable', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new LiqwatchStack(app, 'Example', {
+      config,
+      deployStamp: 'test',
+      example: true,
+      alarmEmail: 'a@b.c',
+    });
+    const t = Template.fromStack(stack);
+    const rules = Object.values(t.toJSON().Rules as Record<string, { Assertions: { AssertDescription: string }[] }>);
+    expect(rules.flatMap((r) => r.Assertions.map((a) => a.AssertDescription))).toContain(EXAMPLE_REFUSED);
+    t.hasParameter('*', { Type: 'String', Default: 'example' });
+    expect(t.findOutputs('NextStep1AlarmEmail').NextStep1AlarmEmail!.Value).toContain('a@b.c');
   });
 
   it('alarms on check errors, a check that stopped running, bot errors, dead letters and lost chats, to an SNS topic', () => {
@@ -238,7 +277,7 @@ describe('the config at synth', () => {
     expect(failed.stderr).toContain('accounts[0].sources[1]: Invalid option');
   }, 60_000);
 
-  it('the example config, what npx cdk synth reads when given none, is fit to deploy', async () => {
+  it('the example config, what npx cdk synth -c example=true reads, passes the deploy checks', async () => {
     const { config: example } = await loadConfig('liqwatch.config.example.json');
     expect(deployProblems(example)).toEqual([]);
   });

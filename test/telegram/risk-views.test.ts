@@ -189,7 +189,7 @@ describe('the daily digest', () => {
     } as never);
     const [message] = tg.messagesTo(CHAT);
     expect(message!.text).toMatch(
-      /<b>main<\/b>: 4 open positions, last check 0 min ago\n🟠 main usdm · margin ratio 80 % \(warning\)/,
+      /<b>main<\/b>: 4 open positions, last check \d+ s ago\n🟠 main usdm · margin ratio 80 % \(warning\)/,
     );
     expect(message!.text).toMatch(/<b>pm<\/b>: 1 open position, [^\n]*\n🟠 pm pm · uniMMR 1\.40 \(warning\)/);
   });

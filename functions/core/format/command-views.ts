@@ -3,10 +3,11 @@ import type { AccountState } from '../alerts.js';
 import { compareByLiqDistance, liqDistancePct, type Position, type SourceId } from '../position.js';
 import type { SourceHealth } from '../rules/source-down.js';
 import { escapeHtml as e } from './html.js';
-import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from './numbers.js';
+import { formatLegPnl, formatLegSize, formatLeverage, formatPct, formatPrice } from './numbers.js';
 import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
 import type { RiskLineSettings } from './risk-lines.js';
 import { type RiskLine, riskLineHtml, stateRiskLines } from './risk-view.js';
+import { type AccountStanding, verdictText } from './standing.js';
 import { ago, clock } from './times.js';
 
 export { renderRules } from './rules-view.js';
@@ -62,9 +63,9 @@ export function renderPositions(
     const t = tiersOf(p);
     const mark = d === null ? '⚪' : d <= t.criticalPct ? '🔴' : d <= t.warningPct ? '🟠' : '🟢';
     return [
-      `${mark} <b>${e(p.symbol)}</b> ${sideLabel(p.positionSide, p.positionAmt)} ${formatAmount(Math.abs(p.positionAmt))} · ${e(p.account)} ${p.source}`,
+      `${mark} <b>${e(p.symbol)}</b> ${sideLabel(p.positionSide, p.positionAmt)} ${formatLegSize(p)} · ${e(p.account)} ${p.source}`,
       `mark ${formatPrice(p.markPrice)} · liq ${formatPrice(p.liquidationPrice)} · <b>${formatPct(d)}</b>`,
-      `${formatLeverage(p.leverage)} · PnL ${formatPnl(p.unrealizedProfit)}`,
+      `${formatLeverage(p.leverage)} · PnL ${formatLegPnl(p)}`,
     ].join('\n');
   });
   const tail = failures.map((f) => `⚠️ ${e(f)}`);
@@ -99,7 +100,8 @@ export function renderStatus(
   bans: readonly { host: string; until: number; status: 418 | 429 }[] = [],
   chats: ChatsStanding = { unreachable: [], moves: [] },
 ): string {
-  const lines = ['🩺 <b>Status</b>'];
+  // The head says "all is well" only when every checked source answered and nothing fires.
+  const lines = [`🩺 <b>Status</b> · ${e(verdictText(states.map(statusStanding)))}`];
   for (const { account, state, sources, settings } of states) {
     lines.push(
       '',
@@ -123,6 +125,15 @@ export function renderStatus(
   }
   lines.push(...renderReachabilityLines(chats, nowMs));
   return lines.join('\n');
+}
+
+/** An account's standing as the check left it: its checked sources, and its alerts firing. */
+function statusStanding({ account, state, sources }: AccountStatus): AccountStanding {
+  const checked = sources.flatMap((source) => {
+    const h = state?.health[source as SourceId];
+    return h ? [{ source: source as SourceId, failing: h.failures > 0, openPositions: h.openPositions }] : [];
+  });
+  return { account, sources: checked, firing: Object.keys(state?.alerts ?? {}).length };
 }
 
 /**

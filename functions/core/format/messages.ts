@@ -5,6 +5,7 @@ import { alertOrigin, changeHeadline, SEVERITY_MARK } from './alert-text.js';
 import { renderStanding } from './alerts-view.js';
 import { escapeHtml as e } from './html.js';
 import { riskLineHtml } from './risk-view.js';
+import { type AccountStanding, sumStanding, verdictText } from './standing.js';
 import { ago } from './times.js';
 
 /*
@@ -76,9 +77,42 @@ export function renderDigest(digest: DigestView, nowMs: number): string {
       lines.push(`${SEVERITY_MARK[f.severity]} ${e(f.message)}${standing.depth}${standing.ack}`);
     }
   }
-  lines.push('', '<i>Checks are running; silence means all is well.</i>');
+  const verdict = verdictText(digest.accounts.map(digestStanding));
+  // "Silence means all is well" holds only while it is: otherwise the digest ends on what fails and fires.
+  lines.push(
+    '',
+    verdict === 'all is well'
+      ? '<i>Checks are running; silence means all is well.</i>'
+      : `<i>${e(upperFirst(verdict))}.</i>`,
+  );
   return lines.join('\n');
 }
+
+/**
+ * The digest on one terminal line: `[DIGEST] all is well: 2 open position(s), no alert firing`, or what
+ * fails and fires (`[DIGEST] 0 open position(s); needs attention: failing: main: usdm, coinm`).
+ */
+export function renderDigestLine(digest: DigestView): string {
+  const standings = digest.accounts.map(digestStanding);
+  const { open } = sumStanding(standings);
+  const verdict = verdictText(standings);
+  return verdict === 'all is well'
+    ? `[DIGEST] all is well: ${open} open position(s), no alert firing`
+    : `[DIGEST] ${open} open position(s); ${verdict}`;
+}
+
+/** A digest account as the verdict reads it. */
+export function digestStanding(
+  a: Pick<DigestAccount, 'account' | 'sources'> & { firing: readonly unknown[] },
+): AccountStanding {
+  return {
+    account: a.account,
+    sources: a.sources.map((s) => ({ source: s.source, failing: s.failures > 0, openPositions: s.openPositions })),
+    firing: a.firing.length,
+  };
+}
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** A short, stable reference to an alert that fits in a button's 64-byte callback data. */
 export function alertRef(a: Pick<Alert, 'account' | 'source' | 'symbol' | 'positionSide' | 'rule'>): string {

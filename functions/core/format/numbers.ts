@@ -1,3 +1,5 @@
+import type { Position, SourceId } from '../position.js';
+
 /**
  * Numbers as a trader reads them: prices with the significant digits that matter (a BTC price to
  * the cent, a meme coin to its fifth significant digit), percentages to one decimal, no exponent.
@@ -37,6 +39,37 @@ export function formatSum(value: number, round: 'nearest' | 'up' = 'nearest'): s
   const scale = 10 ** decimals;
   const rounded = round === 'up' ? (Math.sign(value) * Math.max(0, Math.ceil(abs * scale - 1e-9))) / scale : value;
   return rounded.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+}
+
+/** COIN-M books (`coinm`, `pm-cm`) count positions in contracts and their PnL in the coin. */
+const isCoinBook = (source: SourceId) => source === 'coinm' || source === 'pm-cm';
+
+/** The quote assets of USDⓈ-M symbols, longest first so `FDUSD` is not read as `USD`. */
+const UM_QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'BTC'];
+
+/**
+ * The asset a leg's PnL is in: the coin of a COIN-M symbol (`BTCUSD_PERP` → `BTC`), the quote of a USDⓈ-M
+ * one (`ETHUSDT_260327` → `USDT`); `null` for a symbol of no known shape rather than a guess.
+ */
+export function pnlAsset(p: Pick<Position, 'source' | 'symbol'>): string | null {
+  const base = p.symbol.split('_')[0] ?? p.symbol;
+  if (isCoinBook(p.source)) return base.endsWith('USD') && base.length > 3 ? base.slice(0, -3) : null;
+  return UM_QUOTES.find((q) => base.endsWith(q) && base.length > q.length) ?? null;
+}
+
+/** PnL with its sign and asset: `-1.06 USDT`, `+0.0012 BTC`. */
+export function formatLegPnl(p: Pick<Position, 'source' | 'symbol' | 'unrealizedProfit'>): string {
+  const asset = pnlAsset(p);
+  return `${formatPnl(p.unrealizedProfit)}${asset ? ` ${asset}` : ''}`;
+}
+
+/**
+ * A leg's size as every message says it: unsigned (the side word says short), COIN-M in contracts
+ * (`2`, `3 contracts`).
+ */
+export function formatLegSize(p: Pick<Position, 'source' | 'positionAmt'>): string {
+  const size = formatAmount(Math.abs(p.positionAmt));
+  return isCoinBook(p.source) ? `${size} contract${Math.abs(p.positionAmt) === 1 ? '' : 's'}` : size;
 }
 
 export function formatLeverage(value: number): string {

@@ -1,5 +1,6 @@
+import { sideLabel } from '../alert.js';
 import { compareByLiqDistance, liqDistancePct, type Position } from '../position.js';
-import { formatAmount, formatLeverage, formatPct, formatPnl, formatPrice } from './numbers.js';
+import { formatLegPnl, formatLegSize, formatLeverage, formatPct, formatPrice } from './numbers.js';
 
 const COLUMNS = [
   'ACCOUNT',
@@ -28,14 +29,14 @@ export function renderPositionsTable(positions: readonly Position[]): string {
       p.account,
       p.source,
       p.symbol,
-      p.positionSide,
-      formatAmount(p.positionAmt),
+      sideLabel(p.positionSide, p.positionAmt),
+      formatLegSize(p),
       formatPrice(p.entryPrice),
       formatPrice(p.markPrice),
       formatPrice(p.liquidationPrice),
       formatPct(liqDistancePct(p)),
       formatLeverage(p.leverage),
-      formatPnl(p.unrealizedProfit),
+      formatLegPnl(p),
     ]);
   const table = [[...COLUMNS], ...rows];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -1,6 +1,10 @@
-/** How long ago, for a person: `25 min`, `3 h 10 min`, `4 d`. */
+/**
+ * How long ago, for a person: `40 s`, `25 min`, `3 h 10 min`, `4 d`. Under a minute it counts seconds, so a
+ * check 20 s ago is not "0 min ago", which reads as never.
+ */
 export function ago(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (ms < 59_500) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d`;

@@ -1,5 +1,5 @@
 import type { Finding } from '../alert.js';
-import { formatAmount } from '../format/numbers.js';
+import { formatLegSize } from '../format/numbers.js';
 import type { Position, SourceId } from '../position.js';
 import type { RuleSettings } from './settings.js';
 
@@ -43,7 +43,7 @@ export function evaluateNewHedgeLeg(
       positionSide: p.positionSide,
       value: p.positionAmt,
       threshold: null,
-      message: `New hedge leg: ${p.symbol} ${p.positionSide} ${formatAmount(p.positionAmt)} opened while the ${opposite} leg is open`,
+      message: `New hedge leg: ${p.symbol} ${p.positionSide} ${formatLegSize(p)} opened while the ${opposite} leg is open`,
     });
   }
   return findings;

@@ -98,6 +98,18 @@ export function invalidJsonRequest(): ExchangeError {
   return { status: 400, code: -1135, msg: 'Invalid JSON request; expected an object with id, method and params.' };
 }
 
+/**
+ * 451 from a location the exchange does not serve, with code 0 and the message it sends from one (as
+ * reported by its users, e.g. https://github.com/ccxt/ccxt/issues/16044; the API pages do not list it).
+ */
+export function restrictedLocation(): ExchangeError {
+  return {
+    status: 451,
+    code: 0,
+    msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.",
+  };
+}
+
 /** -1001 on a 5xx: the server could not process the request. */
 export function serverError(status = 503): ExchangeError {
   return { status, code: -1001, msg: 'Internal error; unable to process your request. Please try again.' };

@@ -3,7 +3,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restSignedPayload } from './auth.js';
 import type { FrontEndContext } from './context.js';
-import { type ExchangeError, invalidApiKey, ipBanned, serverError, tooManyRequests, unknownPath } from './errors.js';
+import {
+  type ExchangeError,
+  invalidApiKey,
+  ipBanned,
+  restrictedLocation,
+  serverError,
+  tooManyRequests,
+  unknownPath,
+} from './errors.js';
 import { type Exchange, type SignedCall, SOURCE_SPECS } from './exchange.js';
 import { type ForceOrderBook, forceOrderWeight } from './force-orders.js';
 import { fillerRows, largeJsonChunks, streamHttpBody } from './large-body.js';
@@ -216,6 +224,8 @@ function faultAnswer(
       return { status: 0, body: '', headers, date: true, hang: true };
     case 'keyRevoked':
       return errorAnswer(invalidApiKey(), headers);
+    case 'restricted451':
+      return errorAnswer(restrictedLocation(), headers);
     case 'largeBody': {
       const route = r.route.answer === 'positions' || r.route.answer === 'forceOrders' ? r.route : undefined;
       const source = route?.source;

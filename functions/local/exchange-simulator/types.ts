@@ -93,7 +93,9 @@ export type SimFault =
    */
   | { kind: 'largeBody'; bytes: number }
   /** Extra latency on top of the base latency. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** 451: the caller's location is one the exchange does not serve (code 0, its eligibility message). */
+  | { kind: 'restricted451' };
 
 /** Which requests a fault applies to; every field that is set must match. */
 export interface SimFaultTarget {

@@ -7,6 +7,7 @@ import {
   invalidApiKey,
   invalidJsonRequest,
   ipBanned,
+  restrictedLocation,
   serverError,
   tooManyRequests,
   unknownWsMethod,
@@ -170,6 +171,8 @@ function answerPosition(
         return errorText(ctx, id, tooManyRequests(exchange.weight.limit, fault.retryAfterSec, now), count, now);
       case 'ban418':
         return errorText(ctx, id, ipBanned(fault.retryAfterSec, now), count, now);
+      case 'restricted451':
+        return errorText(ctx, id, restrictedLocation(), count, now);
       case 'keyRevoked':
         // The answer to a key revoked on an open connection names no request: its id is null.
         return errorText(ctx, null, invalidApiKey(), count, now);

@@ -12,8 +12,9 @@ export interface FakeSecretsManager {
 }
 
 /**
- * A loopback stand-in for Secrets Manager's GetSecretValue and PutSecretValue in the AWS JSON 1.1
- * protocol the SDK v3 speaks, answering ResourceNotFoundException for an unknown secret as the service does.
+ * A loopback stand-in for Secrets Manager's GetSecretValue, PutSecretValue and CreateSecret in the AWS
+ * JSON 1.1 protocol the SDK v3 speaks, answering ResourceNotFoundException for an unknown secret and
+ * ResourceExistsException for a name taken, as the service does.
  */
 export async function startFakeSecretsManager(initial: Record<string, string> = {}): Promise<FakeSecretsManager> {
   const secrets = new Map(Object.entries(initial));
@@ -24,6 +25,7 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     for await (const c of req) chunks.push(c as Buffer);
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
       SecretId?: string;
+      Name?: string;
       SecretString?: string;
     };
     const send = (status: number, body: unknown) => {
@@ -32,6 +34,14 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     };
     const target = req.headers['x-amz-target'];
     const id = input.SecretId ?? '';
+    if (target === 'secretsmanager.CreateSecret') {
+      const name = input.Name ?? '';
+      if (secrets.has(name)) {
+        return send(400, { __type: 'ResourceExistsException', message: `The secret ${name} already exists.` });
+      }
+      secrets.set(name, input.SecretString ?? '');
+      return send(200, { ARN: `arn:aws:secretsmanager:local:000000000000:secret:${name}-AbCdEf`, Name: name });
+    }
     if (target === 'secretsmanager.PutSecretValue') {
       if (!secrets.has(id)) {
         return send(400, {
@@ -49,7 +59,7 @@ export async function startFakeSecretsManager(initial: Record<string, string> = 
     if (target !== 'secretsmanager.GetSecretValue') {
       return send(400, {
         __type: 'InvalidRequestException',
-        message: 'only GetSecretValue and PutSecretValue are served here',
+        message: 'only GetSecretValue, PutSecretValue and CreateSecret are served here',
       });
     }
     reads.push(id);

@@ -1,12 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BinanceClient } from '#binance/client.js';
+import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import { type CheckDeps, runCycle } from '#check/run-check.js';
-import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
 
 /*
  * Account-level risk through the real check: the exchange simulator's account pages read beside the
@@ -28,30 +25,22 @@ const pm: SimPosition[] = [
   { symbol: 'BTCUSDT', positionAmt: 2, entryPrice: 60_000, markPrice: 60_000, liquidationPrice: 42_000, leverage: 5 },
 ];
 
+let world: CheckWorld;
 let sim: ExchangeSimulator;
-let dynamo: LocalDynamo;
-let exchange: BinanceClient;
-let table = 0;
 beforeAll(async () => {
-  [sim, dynamo] = await Promise.all([
-    startExchangeSimulator({
-      accounts: [
-        { name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: { usdm: um, 'pm-um': pm, 'pm-cm': [] } },
-      ],
-    }),
-    startLocalDynamo(),
-  ]);
-  exchange = new BinanceClient({ timeoutMs: 2_000, backoffMs: 5 });
+  world = await startCheckWorld({
+    name: 'main',
+    apiKey: API_KEY,
+    apiSecret: SECRET,
+    positions: { usdm: um, 'pm-um': pm, 'pm-cm': [] },
+  });
+  sim = world.sim;
 });
-afterAll(async () => {
-  await exchange?.close();
-  await Promise.all([sim?.close(), dynamo?.close()]);
-});
+afterAll(() => world?.close());
 afterEach(() => sim.clearFaults());
 
 async function setup() {
-  const tableName = `risk-${++table}`;
-  await ensureTable(dynamo.client, tableName);
+  const store = await world.newStore('risk');
   sim.setPositions('main', 'usdm', um);
   sim.setPositions('main', 'pm-um', pm);
   sim.setWallet('main', 'usdm', 'USDT', 20_000);
@@ -70,12 +59,9 @@ async function setup() {
   );
   const deps: CheckDeps = {
     config,
-    exchange,
-    keys: createKeysProvider({
-      baseDir: '.',
-      env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) },
-    }),
-    store: new DynamoStateStore(dynamo.client, tableName),
+    exchange: world.exchange,
+    keys: world.keys(),
+    store,
     queue: { send: async (d) => void sent.push(...d) },
     now: () => clock.t,
     log: { info: () => {}, warn: () => {}, error: () => {} },

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BinanceClient } from '#binance/client.js';
+import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import { createCheckHandler } from '#check/handler.js';
-import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
 import { FakeStreams } from './fake-streams.js';
 
 /*
@@ -22,25 +19,16 @@ const btcAt = (pct: number): SimPosition => {
   return { symbol: 'BTCUSDT', positionAmt: 1, entryPrice: markPrice, markPrice, liquidationPrice: 40_000, leverage: 5 };
 };
 
+let world: CheckWorld;
 let sim: ExchangeSimulator;
-let dynamo: LocalDynamo;
-let exchange: BinanceClient;
-let table = 0;
 beforeAll(async () => {
-  [sim, dynamo] = await Promise.all([
-    startExchangeSimulator({ accounts: [{ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} }] }),
-    startLocalDynamo(),
-  ]);
-  exchange = new BinanceClient({ timeoutMs: 2_000, backoffMs: 5 });
+  world = await startCheckWorld({ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} });
+  sim = world.sim;
 });
-afterAll(async () => {
-  await exchange?.close();
-  await Promise.all([sim?.close(), dynamo?.close()]);
-});
+afterAll(() => world?.close());
 
 async function invoke(mode: 'adaptive' | 'always' | 'off', pct: number) {
-  const tableName = `mode-${++table}`;
-  await ensureTable(dynamo.client, tableName);
+  const store = await world.newStore('mode');
   sim.setPositions('main', 'usdm', [btcAt(pct)]);
   const clock = { t: Date.UTC(2026, 0, 5, 12, 0) };
   const timeoutAt = clock.t + 75_000;
@@ -55,12 +43,9 @@ async function invoke(mode: 'adaptive' | 'always' | 'off', pct: number) {
       },
       'test',
     ),
-    exchange,
-    keys: createKeysProvider({
-      baseDir: '.',
-      env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) },
-    }),
-    store: new DynamoStateStore(dynamo.client, tableName),
+    exchange: world.exchange,
+    keys: world.keys(),
+    store,
     queue: { send: async () => {} },
     now: () => clock.t,
     log: { info: () => {}, warn: () => {}, error: () => {} },

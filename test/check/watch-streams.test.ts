@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BinanceClient } from '#binance/client.js';
+import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import { exchangeStreams } from '#check/exchange-streams.js';
 import type { CheckDeps } from '#check/run-check.js';
 import { Watcher } from '#check/watch.js';
-import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
 import { eventually } from '../binance/scenario.js';
 
 /*
@@ -29,25 +26,18 @@ const btc = (markPrice: number): SimPosition => ({
   leverage: 5,
 });
 
+let world: CheckWorld;
 let sim: ExchangeSimulator;
-let dynamo: LocalDynamo;
-let exchange: BinanceClient;
 beforeAll(async () => {
-  [sim, dynamo] = await Promise.all([
-    startExchangeSimulator({ accounts: [{ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} }] }),
-    startLocalDynamo(),
-  ]);
-  exchange = new BinanceClient({ timeoutMs: 2_000, backoffMs: 5 });
+  world = await startCheckWorld({ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} });
+  sim = world.sim;
 });
-afterAll(async () => {
-  await exchange?.close();
-  await Promise.all([sim?.close(), dynamo?.close()]);
-});
+afterAll(() => world?.close());
 
 describe('the watcher on the exchange’s streams', () => {
   it('a move into a tier from the market stream, a move missed while the streams were down, and a liquidation from the user data stream: each told, once', async () => {
     // Prepare
-    await ensureTable(dynamo.client, 'streams');
+    const store = await world.newStore('streams');
     sim.setPositions('main', 'usdm', [btc(50_000)]);
     const sent: Delivery[] = [];
     const config = parseConfig(
@@ -59,15 +49,12 @@ describe('the watcher on the exchange’s streams', () => {
       },
       'test',
     );
-    const keys = createKeysProvider({
-      baseDir: '.',
-      env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) },
-    });
+    const keys = world.keys();
     const deps: CheckDeps = {
       config,
-      exchange,
+      exchange: world.exchange,
       keys,
-      store: new DynamoStateStore(dynamo.client, 'streams'),
+      store,
       queue: { send: async (d) => void sent.push(...d) },
       now: Date.now,
       log: { info: () => {}, warn: () => {}, error: () => {} },

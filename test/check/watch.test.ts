@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BinanceClient } from '#binance/client.js';
 import type { MarkTick } from '#binance/stream-events.js';
+import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import type { CheckDeps } from '#check/run-check.js';
 import { Watcher } from '#check/watch.js';
-import { createKeysProvider } from '#config/keys-provider.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import { type ExchangeSimulator, type SimPosition, startExchangeSimulator } from '#local/exchange-simulator/index.js';
-import { DynamoStateStore } from '#store/dynamo-state-store.js';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
+import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
 import { FakeStreams } from './fake-streams.js';
 
 /*
@@ -37,25 +34,16 @@ const tick = (markPrice: number, eventTime = 0): MarkTick => ({
   eventTime,
 });
 
+let world: CheckWorld;
 let sim: ExchangeSimulator;
-let dynamo: LocalDynamo;
-let exchange: BinanceClient;
-let table = 0;
 beforeAll(async () => {
-  [sim, dynamo] = await Promise.all([
-    startExchangeSimulator({ accounts: [{ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} }] }),
-    startLocalDynamo(),
-  ]);
-  exchange = new BinanceClient({ timeoutMs: 2_000, backoffMs: 5 });
+  world = await startCheckWorld({ name: 'main', apiKey: API_KEY, apiSecret: SECRET, positions: {} });
+  sim = world.sim;
 });
-afterAll(async () => {
-  await exchange?.close();
-  await Promise.all([sim?.close(), dynamo?.close()]);
-});
+afterAll(() => world?.close());
 
 async function setup() {
-  const tableName = `watch-${++table}`;
-  await ensureTable(dynamo.client, tableName);
+  const store = await world.newStore('watch');
   sim.setPositions('main', 'usdm', [btc(50_000)]);
   const sent: Delivery[] = [];
   const clock = { t: Date.UTC(2026, 0, 5, 12, 0) };
@@ -69,12 +57,9 @@ async function setup() {
       },
       'test',
     ),
-    exchange,
-    keys: createKeysProvider({
-      baseDir: '.',
-      env: { KEYS_MAIN: JSON.stringify({ apiKey: API_KEY, apiSecret: SECRET }) },
-    }),
-    store: new DynamoStateStore(dynamo.client, tableName),
+    exchange: world.exchange,
+    keys: world.keys(),
+    store,
     queue: { send: async (d) => void sent.push(...d) },
     now: () => clock.t,
     log: { info: () => {}, warn: () => {}, error: () => {} },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '#config/load.js';
+import { configWithRules, problemsOf } from '#builders/config-text.js';
+import { parseConfig } from '#config/load.js';
 import { marginRatioLadder, uniMmrLadder } from '#core/rules/account-rule-settings.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
 
@@ -8,19 +9,7 @@ import { resolveRuleSettings } from '#core/rules/settings.js';
  * top and per account, and the configs that must be refused, each with a message naming the field.
  */
 
-const ACCOUNT = '{ "name": "main", "sources": ["usdm", "pm-um"], "keysEnv": "LIQWATCH_KEYS_MAIN" }';
-const withRules = (rules: string, accountRules?: string) =>
-  `{ "accounts": [${accountRules ? `${ACCOUNT.slice(0, -1)}, "rules": ${accountRules} }` : ACCOUNT}], "rules": ${rules} }`;
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(JSON.parse(text), 'test');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const withRules = configWithRules(['usdm', 'pm-um']);
 
 describe('config: the account rules', () => {
   it('has the documented defaults', () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { configWithRules, problemsOf } from '#builders/config-text.js';
 import { ConfigError, loadConfig, parseConfig } from '#config/load.js';
 import { chatRoutes } from '#config/routes.js';
 import { ladderFor, resolveRuleSettings } from '#core/rules/settings.js';
@@ -10,19 +11,7 @@ import { ladderFor, resolveRuleSettings } from '#core/rules/settings.js';
  */
 
 const ACCOUNT = '{ "name": "main", "sources": ["usdm"], "keysEnv": "LIQWATCH_KEYS_MAIN" }';
-const withRules = (rules: string, accountRules?: string) =>
-  `{ "accounts": [${accountRules ? `${ACCOUNT.slice(0, -1)}, "rules": ${accountRules} }` : ACCOUNT}], "rules": ${rules} }`;
-
-/** The problems `parseConfig` lists for a config's JSON text, or `[]` when it is accepted. */
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(JSON.parse(text), 'test');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const withRules = configWithRules(['usdm']);
 
 describe('config schema: what it refuses', () => {
   it.each([

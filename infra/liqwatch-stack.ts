@@ -72,7 +72,8 @@ export class LiqwatchStack extends Stack {
     alerts.bindSender(bot.function.fn);
     alerts.bindRedriver(bot.function.fn);
     telegram.bindReader(bot.function.fn);
-    // Each function reads exactly the account secrets the config names (the bot answers /positions live).
+    // Each function reads exactly the account secrets the config names (the bot answers /positions live),
+    // each once however many accounts keep their key sets in it (`secretKey`).
     const secretIds = [...new Set(config.accounts.flatMap((a) => (a.secretId ? [a.secretId] : [])))];
     secretIds.forEach((secretId, i) => {
       const secret = accountSecret(this, `AccountSecret${i}`, secretId);

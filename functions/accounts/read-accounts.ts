@@ -77,20 +77,37 @@ export async function readAccounts(
     })),
   );
   await fetchInto(deps, readings, scope);
-  await Promise.all(readings.map((reading) => retryRotatedKeys(deps, reading, scope)));
+  await retryRotatedKeys(deps, readings, scope);
   return readings.map(({ account, outcomes, risks }) => ({ account, outcomes, risks }));
 }
 
-/** A refused key may have been rotated: read the secret again and, if the key changed, retry with it. */
-async function retryRotatedKeys(deps: ReadDeps, reading: Reading, scope: ReadScope): Promise<void> {
-  const refused = [...reading.outcomes, ...reading.risks].filter((o) => !o.ok && o.error.keysRefused);
-  const old = reading.signer;
-  if (refused.length === 0 || !reading.account.secretId || 'error' in old) return;
-  const fresh = await signerOrError(deps, reading.account, true);
-  if ('error' in fresh || fresh.apiKey === old.apiKey) return;
+/**
+ * A refused key may have been rotated: the secret of each account with a refused read is read again, past
+ * the cache, all at once (accounts that share a secret share that read: one GetSecretValue per secret),
+ * and only the accounts whose key changed retry their refused reads, with the new key.
+ */
+async function retryRotatedKeys(deps: ReadDeps, readings: readonly Reading[], scope: ReadScope): Promise<void> {
+  const refused = readings.filter(
+    (r) => r.account.secretId && !('error' in r.signer) && [...r.outcomes, ...r.risks].some(keysRefused),
+  );
+  const renewed = await Promise.all(
+    refused.map(async (reading) => ({ reading, fresh: await signerOrError(deps, reading.account, true) })),
+  );
+  const rotated = renewed.flatMap(({ reading, fresh }) =>
+    'error' in fresh || ('apiKey' in reading.signer && fresh.apiKey === reading.signer.apiKey)
+      ? []
+      : [{ reading, fresh }],
+  );
+  await Promise.all(rotated.map(({ reading, fresh }) => retryWith(deps, reading, fresh, scope)));
+}
+
+const keysRefused = (o: Outcome | RiskRead) => !o.ok && o.error.keysRefused;
+
+/** Reads the account's refused sources again with its rotated keys, in place of what they answered. */
+async function retryWith(deps: ReadDeps, reading: Reading, fresh: Signer, scope: ReadScope): Promise<void> {
   deps.log?.info('retrying with rotated keys', { account: reading.account.name });
   const again: Reading = { account: reading.account, signer: fresh, outcomes: [], risks: [] };
-  const only = new Set(refused.map((o) => o.source));
+  const only = new Set([...reading.outcomes, ...reading.risks].filter(keysRefused).map((o) => o.source));
   await fetchInto(deps, [again], { ...scope, sources: (s) => only.has(s) });
   reading.signer = fresh;
   const retried = <T extends { source: SourceId }>(mine: T[], theirs: T[]) =>

@@ -196,6 +196,11 @@ const ChatSchema = z
     userIds: z.array(z.number().int().positive()).optional(),
     /** In a forum: the topic (message_thread_id) alerts go to and commands are taken from. */
     threadId: z.number().int().positive().optional(),
+    /**
+     * The zone the chat reads clock times in (acknowledgements, mutes' ends, the digest, command answers).
+     * Default: its quiet hours' zone, else the digest's, else UTC (routes.ts `chatTimeZone`).
+     */
+    timeZone: TimeZone.optional(),
     /** Hours in which only critical alerts are sent. */
     quietHours: z.object({ from: HHMM, to: HHMM, timeZone: TimeZone.optional() }).strict().optional(),
     /** Severities delivered without a sound (a critical alert always rings). */
@@ -267,6 +272,17 @@ const AccountSchema = z
       }),
     /** Secrets Manager secret (name or ARN) that holds the keys (deployed). */
     secretId: z.string().min(1).optional(),
+    /**
+     * The name of this account's key set inside a secret of named key sets (`{ "main": { apiKey, … } }`),
+     * so many accounts share one secret; without it the secret is one key set.
+     */
+    secretKey: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+        'use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
+      )
+      .optional(),
     /** A JSON file with the keys, relative to the config file (laptop). */
     keysFile: z.string().min(1).optional(),
     /** An environment variable that holds the keys' JSON (laptop, CI). */
@@ -280,6 +296,10 @@ const AccountSchema = z
   .strict()
   .refine((a) => [a.secretId, a.keysFile, a.keysEnv].filter((k) => k !== undefined).length === 1, {
     message: 'give exactly one of secretId, keysFile or keysEnv',
+  })
+  .refine((a) => a.secretKey === undefined || a.secretId !== undefined, {
+    path: ['secretKey'],
+    message: 'names a key set inside a secret: give it with secretId',
   });
 
 /** A stream endpoint, with an error that says what is expected (zod's own says only "Invalid URL"). */

@@ -3,6 +3,7 @@ import { sources } from '#binance/sources/index.js';
 import { PRIVATE_STREAMS } from '#binance/user-stream-options.js';
 import { SOURCE_IDS } from '#core/position.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
+import { chatTimeZone } from './routes.js';
 import type { ChatConfig, Config } from './schema.js';
 
 /*
@@ -26,7 +27,7 @@ export function resolvedConfig(config: Config) {
     telegram: {
       ...config.telegram,
       chatIds: config.telegram.chatIds ?? [],
-      chats: (config.telegram.chats ?? []).map(resolvedChat),
+      chats: (config.telegram.chats ?? []).map((chat) => resolvedChat(chat, chatTimeZone(config, chat.id))),
       digest: { ...DIGEST_DEFAULTS, ...config.telegram.digest },
     },
     schedule: { ...SCHEDULE_DEFAULTS, ...config.schedule },
@@ -34,9 +35,10 @@ export function resolvedConfig(config: Config) {
   };
 }
 
-function resolvedChat(chat: ChatConfig) {
+function resolvedChat(chat: ChatConfig, timeZone: string) {
   return {
     ...chat,
+    timeZone,
     ...(chat.quietHours ? { quietHours: { timeZone: 'UTC', ...chat.quietHours } } : {}),
     silent: chat.silent ?? [],
     ringWhenEased: chat.ringWhenEased ?? false,

@@ -15,7 +15,8 @@ const ENV_LIMIT_BYTES = 4096;
 
 /**
  * What the stack refuses: keys that are not in Secrets Manager (a deployed check has no files and no
- * environment of yours), no chat for the alerts to go to, a config too large for the function's environment.
+ * environment of yours), a secret read both as one key set and as named key sets, no chat for the alerts to
+ * go to, a config too large for the function's environment.
  */
 export function deployProblems(config: Config): string[] {
   const problems: string[] = [];
@@ -26,6 +27,7 @@ export function deployProblems(config: Config): string[] {
       );
     }
   });
+  problems.push(...sharedSecretProblems(config));
   if ((config.telegram.chatIds?.length ?? 0) + (config.telegram.chats?.length ?? 0) === 0) {
     problems.push('telegram: name at least one chat (chatIds or chats) for the alerts to go to');
   }
@@ -34,6 +36,25 @@ export function deployProblems(config: Config): string[] {
     problems.push(`(root): the config is ${size} bytes; a deployed config must stay under ${ENV_LIMIT_BYTES - 512}`);
   }
   return problems;
+}
+
+/**
+ * Accounts that share a secret must agree on its shape: with `secretKey` the secret is named key sets,
+ * without it one key set, so an account of each kind on one secret means one of them cannot read its keys.
+ */
+function sharedSecretProblems(config: Config): string[] {
+  const named = new Map<string, number>();
+  config.accounts.forEach((a, i) => {
+    if (a.secretId && a.secretKey !== undefined && !named.has(a.secretId)) named.set(a.secretId, i);
+  });
+  return config.accounts.flatMap((a, i) => {
+    const other = a.secretId && a.secretKey === undefined ? named.get(a.secretId) : undefined;
+    return other === undefined
+      ? []
+      : [
+          `accounts[${i}]: secret ${a.secretId} holds named key sets (accounts[${other}] gives a secretKey): give this account the secretKey of its key set`,
+        ];
+  });
 }
 
 /**

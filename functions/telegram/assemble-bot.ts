@@ -2,7 +2,7 @@ import type { Context, Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { PositionReader } from '#accounts/ports.js';
 import type { KeysProvider } from '#config/keys-provider.js';
-import { chatRoutes } from '#config/routes.js';
+import { chatRoutes, chatTimeZone } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
 import { botIdentity } from '#contracts/bot-identity.js';
 import type { Log } from '#shared/log.js';
@@ -66,6 +66,7 @@ export async function assembleBot(parts: {
     chats: parts.chats,
     notices: parts.queue,
     routes: chatRoutes(parts.config),
+    timeZoneOf: (chatId) => chatTimeZone(parts.config, chatId),
     now,
     log: parts.log,
     ...(parts.sleep ? { sleep: parts.sleep } : {}),

@@ -34,6 +34,8 @@ export interface DeliverDeps extends Omit<ChatTrackerDeps, 'now'> {
   now?: () => number;
   /** Waits `ms` on that clock (default a real timer); a test passes one that advances its own time. */
   sleep?: (ms: number) => Promise<void>;
+  /** The zone a configured chat reads clock times in (routes.ts `chatTimeZone`); default UTC for every chat. */
+  timeZoneOf?: (chatId: number) => string;
   /** Telegram asks for about one message a second per chat. */
   perChatGapMs?: number;
   /** The longest `retry_after` waited for in place; a longer one holds the message on the queue. */
@@ -56,7 +58,9 @@ const AFTER_SEND_MS = 2_000;
 
 type SendOptions = Parameters<typeof sendHtmlOrPlainText>[4];
 
-const textOf = (b: QueueBody) => (b.kind === 'chat-unreachable' ? renderChatNotice(b.about) : renderDelivery(b));
+/** A queue message's text, rendered here for its chat rather than by the check, so it reads in the chat's zone. */
+const textOf = (b: QueueBody, timeZone: string) =>
+  b.kind === 'chat-unreachable' ? renderChatNotice(b.about, b.at, timeZone) : renderDelivery(b, timeZone);
 
 /**
  * Sends one queue message, exactly once however often the queue offers it: each part is claimed with a
@@ -71,6 +75,7 @@ export function createDeliverer(deps: DeliverDeps) {
   const gap = deps.perChatGapMs ?? 1_000;
   const requestMs = deps.requestTimeoutMs ?? 10_000;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  const timeZoneOf = deps.timeZoneOf ?? (() => 'UTC');
   const tracker = createChatTracker({ ...deps, now });
   const lastSent = new Map<number, number>();
 
@@ -145,7 +150,7 @@ export function createDeliverer(deps: DeliverDeps) {
   }
 
   return async function deliver(body: QueueBody, budget: Budget = {}): Promise<void> {
-    const parts = splitMessage(textOf(body));
+    const parts = splitMessage(textOf(body, timeZoneOf(body.chatId)));
     const buttons = body.kind === 'alerts' ? alertButtons(body) : undefined;
     const chat = await tracker.find(body.chatId);
     for (const [i, text] of parts.entries()) {

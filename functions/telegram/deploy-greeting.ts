@@ -1,16 +1,20 @@
 import type { Telegram } from 'telegraf';
-import { chatRoutes } from '#config/routes.js';
+import { chatRoutes, chatTimeZone } from '#config/routes.js';
 import type { Config } from '#config/schema.js';
+import { nextLocalTime, zonedClock } from '#core/format/times.js';
 import type { Log } from '#shared/log.js';
 import { readSendFailure } from './telegram-refusal.js';
 
-/** "liqwatch is watching 2 accounts on 5 sources; next digest at 08:00 Europe/Berlin." */
-export function renderGreeting(config: Config): string {
+/**
+ * "liqwatch is watching 2 accounts on 5 sources; next digest at 08:00 Europe/Berlin.", the digest's time told
+ * in the zone of the chat that reads it (`timeZone`) as it falls next after `nowMs`.
+ */
+export function renderGreeting(config: Config, timeZone: string, nowMs: number): string {
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const sources = config.accounts.reduce((n, a) => n + a.sources.length, 0);
   const d = config.telegram.digest;
-  const digest =
-    d?.enabled === false ? 'no daily digest' : `next digest at ${d?.at ?? '08:00'} ${d?.timeZone ?? 'UTC'}`;
+  const next = () => nextLocalTime(nowMs, d?.at ?? '08:00', d?.timeZone ?? 'UTC');
+  const digest = d?.enabled === false ? 'no daily digest' : `next digest at ${zonedClock(next(), timeZone)}`;
   return [
     `liqwatch is watching ${count(config.accounts.length, 'account')} on ${count(sources, 'source')}; ${digest}.`,
     `Accounts: ${config.accounts.map((a) => `${a.name} (${a.sources.join(', ')})`).join('; ')}.`,
@@ -23,6 +27,8 @@ export interface GreetDeps {
   log: Log;
   /** Waits `ms` (a real timer in Lambda; a test's clock in tests). */
   sleep: (ms: number) => Promise<void>;
+  /** The clock in epoch ms: the next digest is told from it. */
+  now: () => number;
   /** Said of a failure in place of the token, which a network error's URL carries. */
   token: string;
   /** True once no new send may start (the deploy's function has a timeout). */
@@ -41,7 +47,6 @@ const MAX_WAIT_S = 30;
  * https://core.telegram.org/bots/api#sendmessage
  */
 export async function greetChats(config: Config, deps: GreetDeps): Promise<{ sent: number; failed: number[] }> {
-  const text = renderGreeting(config);
   const failed: number[] = [];
   let sent = 0;
   for (const [i, chat] of chatRoutes(config).entries()) {
@@ -52,6 +57,7 @@ export async function greetChats(config: Config, deps: GreetDeps): Promise<{ sen
     }
     if (i > 0) await deps.sleep(BETWEEN_CHATS_MS);
     const extra = chat.threadId ? { message_thread_id: chat.threadId } : {};
+    const text = renderGreeting(config, chatTimeZone(config, chat.id), deps.now());
     const send = () => deps.telegram.sendMessage(chat.id, text, extra);
     try {
       await send().catch(async (error: unknown) => {

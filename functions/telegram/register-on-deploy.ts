@@ -92,6 +92,7 @@ export function createWebhookResourceHandler(deps: WebhookResourceDeps) {
       telegram,
       log: deps.log,
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      now,
       token: secret.botToken,
       outOfTime: () => now() > deadline,
     });

@@ -39,7 +39,13 @@ describe('liqwatch config validate', () => {
     expect(resolved.telegram.digest).toEqual({ enabled: true, at: '08:00', timeZone: 'UTC' });
     expect(resolved.telegram.chatIds).toEqual([]);
     expect(resolved.telegram.chats).toEqual([
-      { id: 42, quietHours: { from: '23:00', to: '07:00', timeZone: 'UTC' }, silent: [], ringWhenEased: false },
+      {
+        id: 42,
+        timeZone: 'UTC',
+        quietHours: { from: '23:00', to: '07:00', timeZone: 'UTC' },
+        silent: [],
+        ringWhenEased: false,
+      },
     ]);
     expect(resolved.endpoints).toMatchObject({
       usdm: 'https://fapi.binance.com',
@@ -91,6 +97,26 @@ describe('liqwatch config validate', () => {
     const run = await validate(DEPLOYED, ['--for', 'deploy']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).accounts[0].secretId).toBe('liqwatch/main');
+  });
+
+  it('--for deploy passes accounts that share one secret, each naming its key set', async () => {
+    const shared = (name: string) => ({ name, sources: ['usdm'], secretId: 'liqwatch/desk', secretKey: name });
+    const run = await validate({ ...DEPLOYED, accounts: [shared('a'), shared('b')] }, ['--for', 'deploy']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).accounts[1]).toMatchObject({ secretId: 'liqwatch/desk', secretKey: 'b' });
+  });
+
+  it('--for deploy refuses a secret read both as named key sets and as one key set', async () => {
+    const accounts = [
+      { name: 'a', sources: ['usdm'], secretId: 'liqwatch/desk', secretKey: 'a' },
+      { name: 'b', sources: ['usdm'], secretId: 'liqwatch/desk' },
+    ];
+    const run = await validate({ ...DEPLOYED, accounts }, ['--for', 'deploy']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'accounts[1]: secret liqwatch/desk holds named key sets (accounts[0] gives a secretKey): give this account the secretKey of its key set',
+    );
   });
 
   it('--for local names a keys file that is not there and a keys variable that is not set', async () => {

@@ -8,7 +8,7 @@ import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
 import type { RiskLineSettings } from './risk-lines.js';
 import { type RiskLine, riskLineHtml, stateRiskLines } from './risk-view.js';
 import { type AccountStanding, verdictText } from './standing.js';
-import { ago, clock } from './times.js';
+import { ago, dayClock, zonedClock } from './times.js';
 
 export { renderRules } from './rules-view.js';
 
@@ -48,13 +48,14 @@ export interface PositionsRead {
 /**
  * `/positions`: each account's margin numbers first, then the legs nearest to liquidation first, one
  * block per leg, marked by the thresholds in force. `asked` is the symbol the positions were narrowed
- * to, with the nearest symbol held when it is not.
+ * to, with the nearest symbol held when it is not. The time of the read is in the reader's zone.
  */
 export function renderPositions(
   read: PositionsRead,
   nowMs: number,
   tiersOf: TiersOf,
   asked?: { symbol: string; suggestion: string | null },
+  timeZone = 'UTC',
 ): string {
   const { positions, failures } = read;
   const open = [...positions].filter((p) => p.positionAmt !== 0).sort(compareByLiqDistance);
@@ -72,8 +73,8 @@ export function renderPositions(
   // A symbol asked for and not held: say that nothing matched, not "0 open positions".
   const head =
     asked && !open.length
-      ? `🔎 Nothing matched "${e(capArg(asked.symbol))}": no open position in it · ${clock(nowMs)}${asked.suggestion ? `\nDid you mean <b>${e(asked.suggestion)}</b>?` : ''}`
-      : `📊 <b>${open.length} open position${open.length === 1 ? '' : 's'}</b> · ${clock(nowMs)}`;
+      ? `🔎 Nothing matched "${e(capArg(asked.symbol))}": no open position in it · ${zonedClock(nowMs, timeZone)}${asked.suggestion ? `\nDid you mean <b>${e(asked.suggestion)}</b>?` : ''}`
+      : `📊 <b>${open.length} open position${open.length === 1 ? '' : 's'}</b> · ${zonedClock(nowMs, timeZone)}`;
   const body = blocks.length ? blocks : asked ? [] : ['No open positions.'];
   const risks = (read.risks ?? []).map((line) => riskLineHtml(line, nowMs));
   return [head, ...(risks.length ? [risks.join('\n')] : []), ...body, ...(tail.length ? [tail.join('\n')] : [])].join(
@@ -91,7 +92,8 @@ export interface AccountStatus {
 
 /**
  * `/status`: per account the last check, its margin numbers as last read, and each source's health beside
- * its account read's; then the weight used per host, the hosts not called for a ban, and chats not reached.
+ * its account read's; then the weight used per host, the hosts not called for a ban (until when, in the
+ * reader's zone), and chats not reached.
  */
 export function renderStatus(
   states: readonly AccountStatus[],
@@ -99,6 +101,7 @@ export function renderStatus(
   nowMs: number,
   bans: readonly { host: string; until: number; status: 418 | 429 }[] = [],
   chats: ChatsStanding = { unreachable: [], moves: [] },
+  timeZone = 'UTC',
 ): string {
   // The head says "all is well" only when every checked source answered and nothing fires.
   const lines = [`🩺 <b>Status</b> · ${e(verdictText(states.map(statusStanding)))}`];
@@ -120,7 +123,9 @@ export function renderStatus(
     lines.push('', '<b>Not called until the exchange allows</b>');
     for (const b of bans) {
       const why = b.status === 418 ? '418 IP banned' : '429 rate limited';
-      lines.push(`⛔ ${e(b.host)}: ${why} until ${clock(b.until)} (${ago(b.until - nowMs)} from now)`);
+      lines.push(
+        `⛔ ${e(b.host)}: ${why} until ${dayClock(b.until, nowMs, timeZone)} (${ago(b.until - nowMs)} from now)`,
+      );
     }
   }
   lines.push(...renderReachabilityLines(chats, nowMs));

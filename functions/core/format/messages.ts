@@ -16,7 +16,7 @@ import { ago } from './times.js';
 /**
  * One alert: a heading line that leads with what changed (the severity of a new alert; `escalated`,
  * `still firing`, `deeper: 2.1 % from liquidation`, `eased to warning`, `LIQUIDATED`), then where, then
- * a line of what, and who acknowledged it when someone did.
+ * a line of what, and who acknowledged it when someone did (how long before, so no zone is needed).
  */
 export function renderNotification(n: Notification, nowMs: number): string {
   const a = n.alert;
@@ -41,8 +41,9 @@ export type MessageBody =
   | { kind: 'alerts'; at: number; notifications: readonly Notification[] }
   | { kind: 'digest'; at: number; digest: Digest };
 
-export function renderDelivery(d: MessageBody): string {
-  if (d.kind === 'digest') return renderDigest(d.digest, d.at);
+/** A queue message's text for the chat it goes to, its clock times in that chat's zone. */
+export function renderDelivery(d: MessageBody, timeZone = 'UTC'): string {
+  if (d.kind === 'digest') return renderDigest(d.digest, d.at, timeZone);
   return d.notifications.map((n) => renderNotification(n, d.at)).join('\n\n');
 }
 
@@ -58,9 +59,9 @@ export interface DigestView {
 
 /**
  * The daily digest: per account what is open, whether the checks ran, its margin numbers as last read, and
- * each alert firing with its depth and acknowledgement.
+ * each alert firing with its depth and acknowledgement (its time in the reader's zone).
  */
-export function renderDigest(digest: DigestView, nowMs: number): string {
+export function renderDigest(digest: DigestView, nowMs: number, timeZone = 'UTC'): string {
   const lines = ['📋 <b>Daily digest</b>'];
   for (const a of digest.accounts) {
     const last = a.lastCycleAt === null ? 'never checked' : `last check ${ago(nowMs - a.lastCycleAt)} ago`;
@@ -73,7 +74,7 @@ export function renderDigest(digest: DigestView, nowMs: number): string {
     for (const line of a.risks ?? []) lines.push(riskLineHtml(line, nowMs));
     if (a.firing.length === 0) lines.push('No alert firing.');
     for (const f of a.firing) {
-      const standing = renderStanding(f, nowMs, 'UTC');
+      const standing = renderStanding(f, nowMs, timeZone);
       lines.push(`${SEVERITY_MARK[f.severity]} ${e(f.message)}${standing.depth}${standing.ack}`);
     }
   }

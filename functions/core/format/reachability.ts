@@ -1,5 +1,5 @@
 import { escapeHtml as e } from './html.js';
-import { ago, clock } from './times.js';
+import { ago, dayClock } from './times.js';
 
 /*
  * What liqwatch says about chats that stopped taking its messages: the notice the other chats get, and
@@ -19,10 +19,10 @@ export interface UnreachableChatNews {
   refusal: Refusal;
 }
 
-/** The notice to the other chats. */
-export function renderChatNotice(news: UnreachableChatNews): string {
+/** The notice to the other chats, sent at `nowMs`; its time is in the reading chat's zone. */
+export function renderChatNotice(news: UnreachableChatNews, nowMs: number, timeZone: string): string {
   return [
-    `📵 <b>Chat ${news.chatId} no longer receives alerts</b> (since ${clock(news.since)})`,
+    `📵 <b>Chat ${news.chatId} no longer receives alerts</b> (since ${dayClock(news.since, nowMs, timeZone)})`,
     `Telegram answers ${news.refusal.code}: ${e(news.refusal.description)}`,
     'Its alerts are not delivered. Unblock the bot or add it back to the chat, or fix telegram.chatIds.',
   ].join('\n');

@@ -1,4 +1,5 @@
 import { Composer, type Context } from 'telegraf';
+import { chatTimeZone } from '#config/routes.js';
 import type { AccountState } from '#core/alerts.js';
 import { renderFiring } from '#core/format/alerts-view.js';
 import { splitMessage } from '#core/format/html.js';
@@ -10,18 +11,13 @@ export async function loadStates(deps: BotDeps): Promise<AccountState[]> {
   return loaded.flatMap((l) => (l.state ? [l.state] : []));
 }
 
-/** The zone a chat reads times in: the one its quiet hours name, else UTC. */
-function chatTimeZone(deps: BotDeps, chatId: number): string {
-  return deps.config.telegram.chats?.find((c) => c.id === chatId)?.quietHours?.timeZone ?? 'UTC';
-}
-
 /** `/alerts`: what is firing now, and the mutes this chat is under. */
 export function alertsCommands(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   c.command('alerts', async (ctx) => {
     const now = deps.now();
     const [states, mutes] = await Promise.all([loadStates(deps), deps.store.listMutes(now)]);
-    const reader = { chatId: ctx.chat.id, timeZone: chatTimeZone(deps, ctx.chat.id) };
+    const reader = { chatId: ctx.chat.id, timeZone: chatTimeZone(deps.config, ctx.chat.id) };
     for (const part of splitMessage(renderFiring(states, mutes, now, reader))) {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx) });
     }

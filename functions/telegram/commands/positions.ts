@@ -1,6 +1,6 @@
 import { Composer, type Context, Markup } from 'telegraf';
 import { type LiveView, type PositionScope, readPositions } from '#accounts/read-positions.js';
-import { accountRuleSettings } from '#config/routes.js';
+import { accountRuleSettings, chatTimeZone } from '#config/routes.js';
 import { encodeCallback, REFRESH_CALLBACK } from '#contracts/callback-data.js';
 import { quoteArg, renderPositions, type TiersOf } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
@@ -44,13 +44,15 @@ function riskLines(deps: BotDeps, view: LiveView): RiskLine[] {
   return view.accounts.flatMap((a) => readingLines(a, accountRuleSettings(deps.config, a.account)));
 }
 
-async function render(deps: BotDeps, arg: string): Promise<string[] | { error: string }> {
+/** The answer for `arg`, its time in the zone of the chat that asked. */
+async function render(deps: BotDeps, arg: string, chatId: number | undefined): Promise<string[] | { error: string }> {
+  const zone = chatId === undefined ? 'UTC' : chatTimeZone(deps.config, chatId);
   const scope = parseScope(arg, deps);
   if (scope && 'error' in scope) return scope;
   if (!scope || !('symbol' in scope)) {
     const view = await readPositions(deps, scope, { risks: 'numbers' });
     const read = { positions: view.positions, risks: riskLines(deps, view), failures: view.failures };
-    return splitMessage(renderPositions(read, deps.now(), tiersOf(deps)));
+    return splitMessage(renderPositions(read, deps.now(), tiersOf(deps), undefined, zone));
   }
   // Everything is read either way (a symbol is filtered after the read); the rest is the nearest to suggest.
   const view = await readPositions(deps, null, { risks: 'numbers' });
@@ -60,7 +62,7 @@ async function render(deps: BotDeps, arg: string): Promise<string[] | { error: s
     : nearestName(scope.symbol, [...openSymbols(view.positions), ...symbolsOnRecord(deps, await loadStates(deps))]);
   const asked = { symbol: scope.symbol, suggestion };
   const read = { positions: matched, risks: riskLines(deps, view), failures: view.failures };
-  return splitMessage(renderPositions(read, deps.now(), tiersOf(deps), asked));
+  return splitMessage(renderPositions(read, deps.now(), tiersOf(deps), asked, zone));
 }
 
 /**
@@ -71,7 +73,7 @@ export function positionsCommands(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   c.command('positions', async (ctx) => {
     const arg = ctx.payload.trim();
-    const parts = await render(deps, arg);
+    const parts = await render(deps, arg, ctx.chat.id);
     if ('error' in parts) return void (await ctx.reply(parts.error, threadOf(ctx)));
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
@@ -80,7 +82,7 @@ export function positionsCommands(deps: BotDeps): Composer<Context> {
   });
   c.action(REFRESH_CALLBACK, async (ctx) => {
     const arg = ctx.match[1] ?? '';
-    const parts = await render(deps, arg);
+    const parts = await render(deps, arg, ctx.chat?.id);
     if ('error' in parts) return void (await ctx.answerCbQuery(parts.error.slice(0, 200)));
     await ctx.answerCbQuery('Refreshed');
     if (parts.length === 1) {

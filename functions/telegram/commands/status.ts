@@ -1,5 +1,5 @@
 import { Composer, type Context } from 'telegraf';
-import { accountRuleSettings } from '#config/routes.js';
+import { accountRuleSettings, chatTimeZone } from '#config/routes.js';
 import { renderRules, renderStatus } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
@@ -28,7 +28,8 @@ export function statusCommands(deps: BotDeps & { chats?: ChatReachability | unde
       keepsHostBans(deps.store) ? deps.store.loadBans(deps.now()) : [],
       deps.chats?.loadStanding(),
     ]);
-    for (const part of splitMessage(renderStatus(states, weight, deps.now(), bans, chats))) {
+    const zone = chatTimeZone(deps.config, ctx.chat.id);
+    for (const part of splitMessage(renderStatus(states, weight, deps.now(), bans, chats, zone))) {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx) });
     }
   });

@@ -45,6 +45,12 @@ export interface UserStreamOptions {
   maxBackoffMs?: number;
   /** Default 10 s. */
   connectTimeoutMs?: number;
+  /**
+   * Leave the listen key on close instead of deleting it. The exchange gives an account one key at a time
+   * (a POST returns the active one): a stream that overlaps the next one (a check invocation handing over to
+   * the next) must not delete the key the next one is reading; unused, it expires after 60 minutes.
+   */
+  keepKeyOnClose?: boolean;
   /** The largest frame read. Default 1 MiB: the exchange's events are a few KB. */
   maxMessageBytes?: number;
 }

@@ -18,8 +18,8 @@ const STABLE_MS = 60_000;
  * new one) and connects to it; a failed attempt is reported and retried after a backoff (1 s, 2 s …
  * 60 s), never in a hot loop. The key is kept alive every `keepAliveMs`; a `listenKeyExpired` event or
  * a keepalive refused with -1125 gets a new key at once, a dropped connection reconnects after the
- * backoff; either way the next open is told once through `onGap`. `close()` deletes the key and leaves
- * no socket or timer.
+ * backoff; either way the next open is told once through `onGap`. `close()` deletes the key (unless
+ * `keepKeyOnClose`) and leaves no socket or timer.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams
  */
 export class UserStream {
@@ -75,7 +75,7 @@ export class UserStream {
     await this.#attempt;
     await this.#closing;
     this.#socket = undefined;
-    if (started && this.#key !== undefined) {
+    if (started && this.#key !== undefined && !this.#o.keepKeyOnClose) {
       await this.#keys.close(this.#request()).catch((error: unknown) => this.#report(messageOf(error)));
     }
     this.#key = undefined;

@@ -36,6 +36,8 @@ export function exchangeStreams(deps: { config: Config; keys: KeysProvider }): S
             onEvent: h.onEvent,
             onGap: h.onGap,
             onError: h.onError,
+            // The next watcher (an overlapping invocation, a restarted laptop) reads the same key.
+            keepKeyOnClose: true,
           });
           await stream.start();
         },

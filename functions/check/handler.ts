@@ -44,7 +44,7 @@ export function createCheckHandler(
       });
     const reports = await poll(watching ? 0 : deps.pollSeconds);
     let watchedMs = 0;
-    let watchedCycles = 0;
+    let watched = { cycles: 0, deliveries: 0, failedSources: 0 };
     const last = reports.at(-1);
     const atRisk = last !== undefined && anyAtRisk(last.reads, (name) => accountRuleSettings(deps.config, name));
     if (watching && last && (watch.mode === 'always' || atRisk)) {
@@ -55,11 +55,12 @@ export function createCheckHandler(
         { ...deps, streams: deps.streams! },
         { rereadMs: watch.rereadSeconds * 1_000, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
       );
+      // The invocation's own cycle has just read everything: the watch starts from it.
+      watcher.seed(last.reads, deps.now());
       const from = deps.now();
       await watcher.run(until);
       watchedMs = deps.now() - from;
-      watchedCycles = watcher.reports().length;
-      reports.push(...watcher.reports());
+      watched = watcher.totals();
     } else if (watching && deps.pollSeconds > 0) {
       // Calm: polling goes on as it would without streams.
       await (deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(
@@ -68,12 +69,14 @@ export function createCheckHandler(
       reports.push(...(await poll(deps.pollSeconds)));
     }
     const result = {
-      cycles: reports.length,
-      deliveries: reports.reduce((n, r) => n + r.deliveries.length, 0),
-      failedSources: reports.reduce((n, r) => n + r.accounts.flatMap((a) => a.sources.filter((s) => !s.ok)).length, 0),
+      cycles: reports.length + watched.cycles,
+      deliveries: reports.reduce((n, r) => n + r.deliveries.length, 0) + watched.deliveries,
+      failedSources:
+        reports.reduce((n, r) => n + r.accounts.flatMap((a) => a.sources.filter((s) => !s.ok)).length, 0) +
+        watched.failedSources,
       watchedMs,
     };
-    deps.log.info('check finished', { ...result, watchedCycles, atRisk, watchMode: watch.mode });
+    deps.log.info('check finished', { ...result, watchedCycles: watched.cycles, atRisk, watchMode: watch.mode });
     return result;
   };
 }

@@ -8,6 +8,9 @@ import type { CycleReport } from './reports.js';
 import { type CheckDeps, runCycle } from './run-check.js';
 import { heldSymbols, type Market, Marks, readWithMarks, standing } from './tick-read.js';
 
+/** How many of its last cycles a watcher keeps to show (`reports`). */
+const KEPT_REPORTS = 100;
+
 /** Between two reads of the account pages while watching. */
 const WHOLE_READ_MS = 60_000;
 
@@ -70,6 +73,7 @@ export class Watcher {
   readonly #busy = new Map<string, Promise<void>>();
   readonly #pending = new Map<string, 'read' | 'tick'>();
   readonly #reports: CycleReport[] = [];
+  readonly #totals = { cycles: 0, deliveries: 0, failedSources: 0 };
   #closed = false;
   /** Resolved by `close()`: a run waiting for its next read stops waiting. */
   readonly #closing: { promise: Promise<void>; resolve: () => void } = closingSignal();
@@ -80,9 +84,26 @@ export class Watcher {
     this.#opts = { rereadMs: 10_000, beatMs: 5_000, userStreams: true, ...opts };
   }
 
-  /** What each cycle of the watch judged, in order. */
+  /** The last cycles of the watch (at most `KEPT_REPORTS`), in order: a watch that runs for days keeps no more. */
   reports(): readonly CycleReport[] {
     return this.#reports;
+  }
+
+  /** What the watch's cycles added up to, all of them. */
+  totals(): { cycles: number; deliveries: number; failedSources: number } {
+    return { ...this.#totals };
+  }
+
+  /**
+   * Starts from the reads a check just made (the invocation's own cycle): the watcher follows what they
+   * hold and does not read the account pages again before its next whole read is due.
+   */
+  seed(reads: readonly AccountRead[], at: number): void {
+    for (const read of reads) {
+      this.#reads.set(read.account.name, read);
+      if (read.risks.length > 0) this.#risks.set(read.account.name, [...read.risks]);
+    }
+    this.#wholeReadAt = at;
   }
 
   /**
@@ -202,6 +223,10 @@ export class Watcher {
 
   #record(report: CycleReport, ticked: boolean): void {
     this.#reports.push(report);
+    if (this.#reports.length > KEPT_REPORTS) this.#reports.shift();
+    this.#totals.cycles += 1;
+    this.#totals.deliveries += report.deliveries.length;
+    this.#totals.failedSources += report.accounts.flatMap((a) => a.sources.filter((s) => !s.ok)).length;
     for (const read of report.reads) {
       const name = read.account.name;
       // A read of the exchange replaces the last one; a ticked one only says where the legs stood.

@@ -20,8 +20,8 @@ export async function watchUntilStopped(parts: {
   const watcher = new Watcher({ ...runtime.check, streams }, { rereadMs: parts.rereadMs });
   let seen = 0;
   const timer = setInterval(() => {
-    if (watcher.reports().length === seen) return;
-    seen = watcher.reports().length;
+    if (watcher.totals().cycles === seen) return;
+    seen = watcher.totals().cycles;
     parts.onCycle();
   }, 200);
   const done = watcher.run(Number.POSITIVE_INFINITY);

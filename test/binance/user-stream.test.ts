@@ -15,7 +15,18 @@ import { type ExchangeSimulator, startExchangeSimulator } from '#local/exchange-
 import { account, book, CM_ONE_WAY, eventually, hmacKeys, signerOf, type TestKeys, UM_ONE_WAY } from './scenario.js';
 import { FakeClock } from './user-stream-fakes.js';
 
-const NAMES = ['events', 'liq', 'alive', 'expiry', 'refused', 'flaky', 'drop', 'malformed', 'closing'] as const;
+const NAMES = [
+  'events',
+  'liq',
+  'alive',
+  'expiry',
+  'refused',
+  'flaky',
+  'drop',
+  'malformed',
+  'closing',
+  'handover',
+] as const;
 type Name = (typeof NAMES)[number];
 const KEYS = Object.fromEntries(NAMES.map((n) => [n, hmacKeys(n)])) as Record<Name, TestKeys>;
 const MINUTE = 60_000;
@@ -269,6 +280,21 @@ describe('a user data stream', () => {
     expect(clock.pending()).toEqual([]);
     await eventually(() => sim.openSockets() === 0, 2_000, 'every socket closed');
     await expect(new ListenKeysProbe().keepAlive('closing', 'coinm')).rejects.toThrow('This listenKey does not exist.');
+  });
+
+  it('handing over to an overlapping stream (the next invocation), keepKeyOnClose leaves it its key: no drop, no gap', async () => {
+    // The exchange gives the account one key: both streams read it.
+    const next = watch('handover', 'usdm');
+    const leaving = watch('handover', 'usdm', { keepKeyOnClose: true });
+    await next.stream.start();
+    await leaving.stream.start();
+    await leaving.stream.close();
+    clock.advance(2_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(next.gaps).toEqual([]);
+    expect(keyCalls('handover')).toEqual(['POST 200', 'POST 200']);
+    sim.marginCall('handover', 'usdm');
+    await eventually(() => next.events.some((e) => e.kind === 'margin-call'), 2_000, 'the next stream still reads');
   });
 
   it('never shows the API key, the secret or the listen key', async () => {

@@ -68,8 +68,9 @@ describe('liqwatch watch', () => {
       await eventually(() => sim.marketSubscriptions('usdm').length > 0, 5_000, 'BTCUSDT followed');
       const moved = Date.now();
       sim.updatePositions('main', 'usdm', ([leg]) => [{ ...leg!, markPrice: 46_500 }]);
-      await eventually(() => out.stdout.includes('WARNING'), 3_000, 'the warning printed');
-      expect(Date.now() - moved).toBeLessThan(3_000);
+      // Seconds, on a loaded machine too; the next read would be a minute away.
+      await eventually(() => out.stdout.includes('WARNING'), 10_000, 'the warning printed');
+      expect(Date.now() - moved).toBeLessThan(10_000);
       expect(out.stdout).toContain("holding the exchange's streams");
     } finally {
       stop();

@@ -6,11 +6,12 @@ import { startExchangeHosts, startRemoteExchange } from './exchange.js';
 import { CONCURRENCY, type FanOutResult, measureFanOut, measureSingleCalls } from './fan-out.js';
 import { measureCheckHandler } from './handlers.js';
 import { fixed, renderTable } from './stats.js';
+import { reportWatch } from './watch-report.js';
 
 /*
  * `npm run bench`: liqwatch's exchange client against the exchange simulator, which runs in processes
- * of its own on loopback. docs/performance.md explains each figure and records a run. The exit status
- * is 1 when a target is missed.
+ * of its own on loopback (the watch's chain, in this process on a clock of its own: section 5).
+ * docs/performance.md explains each figure and records a run. The exit status is 1 when a target is missed.
  */
 
 const LATENCY_MS = 50;
@@ -229,6 +230,10 @@ print(
   ),
 );
 print();
+
+// 5. The watch (watch.mode): latency on a crash day against one-minute polling, weight per account-minute
+// in each mode, and what an hour of stream leaves behind (bench/watch-*.ts).
+targets.push(...(await reportWatch(print)));
 
 print('Targets:');
 for (const t of targets) print(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.figure}`);

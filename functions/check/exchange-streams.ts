@@ -56,7 +56,8 @@ function restEndpointOf(config: Config, source: SourceId): string | undefined {
   return config.endpoints.usdm ?? (ws ? wsTimeEndpoint(ws) : undefined);
 }
 
-function privateStreamOf(config: Config, source: SourceId): string | undefined {
+/** The user data stream's base a source's account is read on (`endpoints.*Private`, else the exchange's). */
+export function privateStreamOf(config: Config, source: SourceId): string | undefined {
   if (source === 'coinm') return config.endpoints.coinmPrivate;
   if (source === 'pm-um' || source === 'pm-cm') return config.endpoints.pmPrivate;
   return config.endpoints.usdmPrivate;

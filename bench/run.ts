@@ -5,6 +5,7 @@ import { measureCpu } from './cpu.js';
 import { startExchangeHosts, startRemoteExchange } from './exchange.js';
 import { CONCURRENCY, type FanOutResult, measureFanOut, measureSingleCalls } from './fan-out.js';
 import { measureCheckHandler } from './handlers.js';
+import { reportScale } from './scale.js';
 import { fixed, renderTable } from './stats.js';
 import { reportWatch } from './watch-report.js';
 
@@ -234,6 +235,10 @@ print();
 // 5. The watch (watch.mode): latency on a crash day against one-minute polling, weight per account-minute
 // in each mode, and what an hour of stream leaves behind (bench/watch-*.ts).
 targets.push(...(await reportWatch(print)));
+
+// 6. Scale: 1 to 500 accounts against the exchange's real weight limits, from one address and in shards
+// of what one address holds (bench/scale*.ts).
+targets.push(...(await reportScale(print, LATENCY_MS)));
 
 print('Targets:');
 for (const t of targets) print(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.figure}`);

@@ -1,6 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '#config/load.js';
+import { capacityRefusal, overShare, renderCapacityLine } from '#core/format/capacity-line.js';
+import { weightCapacity } from '#core/weight-capacity.js';
 import { NoConfigError, resolveConfigSource } from './config-source.js';
 import { loadDeployConfig } from './deploy-config.js';
 import { LiqwatchStack } from './liqwatch-stack.js';
@@ -22,6 +24,13 @@ try {
     );
   }
   const config = await loadDeployConfig(source.pathOrJson);
+  // A config whose busiest minute needs more weight than its share of the exchange's limit gets 429s, then bans.
+  const capacity = weightCapacity(config);
+  if (overShare(capacity)) {
+    const where = source.pathOrJson.trimStart().startsWith('{') ? 'LIQWATCH_CONFIG' : source.pathOrJson;
+    throw new ConfigError(where, [capacityRefusal(capacity)]);
+  }
+  process.stderr.write(`liqwatch: ${renderCapacityLine(capacity)}\n`);
   const alarmEmail = context('alarmEmail');
   const telegramSecretName = context('telegramSecret');
   new LiqwatchStack(app, 'Liqwatch', {

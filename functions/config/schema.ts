@@ -235,6 +235,15 @@ const ScheduleSchema = z
     everyMinutes: z.number().int().min(1).max(60).optional(),
     /** Inside one run, check again every this many seconds until the next run is due (0: once). */
     pollSeconds: z.number().int().min(0).max(600).optional(),
+    /**
+     * The share of the exchange's request weight limit (2,400 a minute per host family) the busiest minute may
+     * use; `cdk synth` refuses a config over it (weight-capacity.ts). Default 0.5.
+     */
+    weightShare: z
+      .number()
+      .gt(0, 'a share of the limit above 0, such as 0.5 for half')
+      .max(1, 'at most 1, the whole limit')
+      .optional(),
   })
   .strict()
   .refine((s) => !s.pollSeconds || s.pollSeconds < (s.everyMinutes ?? 1) * 60, {

@@ -16,7 +16,7 @@ import type { ChatConfig, Config } from './schema.js';
 export const DIGEST_DEFAULTS = { enabled: true, at: '08:00', timeZone: 'UTC' } as const;
 
 /** One check a minute, read once. */
-export const SCHEDULE_DEFAULTS = { everyMinutes: 1, pollSeconds: 0 } as const;
+export const SCHEDULE_DEFAULTS = { everyMinutes: 1, pollSeconds: 0, weightShare: 0.5 } as const;
 
 /** The config with each default filled in: rules per account, chats, digest, schedule, the exchange's endpoints. */
 export function resolvedConfig(config: Config) {

@@ -35,7 +35,7 @@ describe('liqwatch config validate', () => {
     });
     expect(run.code).toBe(0);
     const resolved = JSON.parse(run.stdout);
-    expect(resolved.schedule).toEqual({ everyMinutes: 1, pollSeconds: 0 });
+    expect(resolved.schedule).toEqual({ everyMinutes: 1, pollSeconds: 0, weightShare: 0.5 });
     expect(resolved.telegram.digest).toEqual({ enabled: true, at: '08:00', timeZone: 'UTC' });
     expect(resolved.telegram.chatIds).toEqual([]);
     expect(resolved.telegram.chats).toEqual([
@@ -66,7 +66,7 @@ describe('liqwatch config validate', () => {
       endpoints: { usdm: 'http://127.0.0.1:1' },
     });
     const resolved = JSON.parse(run.stdout);
-    expect(resolved.schedule).toEqual({ everyMinutes: 5, pollSeconds: 0 });
+    expect(resolved.schedule).toEqual({ everyMinutes: 5, pollSeconds: 0, weightShare: 0.5 });
     expect(resolved.endpoints.usdm).toBe('http://127.0.0.1:1');
   });
 

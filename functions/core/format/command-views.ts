@@ -2,6 +2,8 @@ import { sideLabel } from '../alert.js';
 import type { AccountState } from '../alerts.js';
 import { compareByLiqDistance, liqDistancePct, type Position, type SourceId } from '../position.js';
 import type { SourceHealth } from '../rules/source-down.js';
+import type { WeightCapacity } from '../weight-capacity.js';
+import { renderCapacityLine } from './capacity-line.js';
 import { escapeHtml as e } from './html.js';
 import { formatLegPnl, formatLegSize, formatLeverage, formatPct, formatPrice } from './numbers.js';
 import { type ChatsStanding, renderReachabilityLines } from './reachability.js';
@@ -92,8 +94,9 @@ export interface AccountStatus {
 
 /**
  * `/status`: per account the last check, its margin numbers as last read, and each source's health beside
- * its account read's; then the weight used per host, the hosts not called for a ban (until when, in the
- * reader's zone), and chats not reached.
+ * its account read's; then the weight used per host and, given `capacity`, the config's busiest minute
+ * against its share of the limit, the hosts not called for a ban (until when, in the reader's zone), and
+ * chats not reached.
  */
 export function renderStatus(
   states: readonly AccountStatus[],
@@ -102,6 +105,7 @@ export function renderStatus(
   bans: readonly { host: string; until: number; status: 418 | 429 }[] = [],
   chats: ChatsStanding = { unreachable: [], moves: [] },
   timeZone = 'UTC',
+  capacity?: WeightCapacity,
 ): string {
   // The head says "all is well" only when every checked source answered and nothing fires.
   const lines = [`🩺 <b>Status</b> · ${e(verdictText(states.map(statusStanding)))}`];
@@ -119,6 +123,7 @@ export function renderStatus(
     lines.push('', '<b>Request weight used (1 min)</b>');
     for (const h of weight.hosts) lines.push(`${e(h.host)}: ${h.usedWeight1m}`);
   }
+  if (capacity) lines.push('', `⚖️ ${renderCapacityLine(capacity)}`);
   if (bans.length) {
     lines.push('', '<b>Not called until the exchange allows</b>');
     for (const b of bans) {

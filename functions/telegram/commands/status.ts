@@ -3,6 +3,7 @@ import { accountRuleSettings, chatTimeZone } from '#config/routes.js';
 import { renderRules, renderStatus } from '#core/format/command-views.js';
 import { splitMessage } from '#core/format/html.js';
 import { resolveRuleSettings } from '#core/rules/settings.js';
+import { weightCapacity } from '#core/weight-capacity.js';
 import type { ChatReachability } from '#store/chat-reachability.js';
 import { keepsHostBans } from '#store/host-bans.js';
 import { threadOf } from '../access.js';
@@ -29,7 +30,9 @@ export function statusCommands(deps: BotDeps & { chats?: ChatReachability | unde
       deps.chats?.loadStanding(),
     ]);
     const zone = chatTimeZone(deps.config, ctx.chat.id);
-    for (const part of splitMessage(renderStatus(states, weight, deps.now(), bans, chats, zone))) {
+    for (const part of splitMessage(
+      renderStatus(states, weight, deps.now(), bans, chats, zone, weightCapacity(deps.config)),
+    )) {
       await ctx.reply(part, { ...HTML, ...threadOf(ctx) });
     }
   });

@@ -1,6 +1,11 @@
 import { BinanceClient } from '#binance/client.js';
 import { createKeysProvider, type KeysProvider } from '#config/keys-provider.js';
-import { type ExchangeSimulator, type SimAccount, startExchangeSimulator } from '#local/exchange-simulator/index.js';
+import {
+  type ExchangeSimulator,
+  type SimAccount,
+  type SimPosition,
+  startExchangeSimulator,
+} from '#local/exchange-simulator/index.js';
 import { DynamoStateStore } from '#store/dynamo-state-store.js';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#store/local-dynamo.js';
 
@@ -39,3 +44,13 @@ export async function startCheckWorld(account: SimAccount): Promise<CheckWorld> 
     },
   };
 }
+
+/** A BTC long whose liquidation price is 40,000: at a mark of 50,000 it is 20 % away. */
+export const btcLong = (markPrice: number): SimPosition => ({
+  symbol: 'BTCUSDT',
+  positionAmt: 1,
+  entryPrice: 50_000,
+  markPrice,
+  liquidationPrice: 40_000,
+  leverage: 5,
+});

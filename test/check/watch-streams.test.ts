@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
+import { btcLong, type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import { exchangeStreams } from '#check/exchange-streams.js';
 import type { CheckDeps } from '#check/run-check.js';
 import { Watcher } from '#check/watch.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
+import type { ExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { eventually } from '../binance/scenario.js';
 
 /*
@@ -17,14 +17,7 @@ import { eventually } from '../binance/scenario.js';
 
 const API_KEY = 'streams-key-0123456789abcdef';
 const SECRET = 'streams-secret-0123456789abcdefghij';
-const btc = (markPrice: number): SimPosition => ({
-  symbol: 'BTCUSDT',
-  positionAmt: 1,
-  entryPrice: 50_000,
-  markPrice,
-  liquidationPrice: 40_000,
-  leverage: 5,
-});
+const btc = btcLong;
 
 let world: CheckWorld;
 let sim: ExchangeSimulator;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkTick } from '#binance/stream-events.js';
-import { type CheckWorld, startCheckWorld } from '#builders/check-world.js';
+import { btcLong, type CheckWorld, startCheckWorld } from '#builders/check-world.js';
 import type { CheckDeps } from '#check/run-check.js';
 import { Watcher } from '#check/watch.js';
 import { parseConfig } from '#config/load.js';
 import type { Delivery } from '#contracts/queue-message.js';
-import type { ExchangeSimulator, SimPosition } from '#local/exchange-simulator/index.js';
+import type { ExchangeSimulator } from '#local/exchange-simulator/index.js';
 import { FakeStreams } from './fake-streams.js';
 
 /*
@@ -18,15 +18,7 @@ import { FakeStreams } from './fake-streams.js';
 const API_KEY = 'watch-key-0123456789abcdef';
 const SECRET = 'watch-secret-0123456789abcdefghij';
 const MIN = 60_000;
-/** A BTC long whose liquidation price is 40,000: at a mark of 50,000 it is 20 % away. */
-const btc = (markPrice: number): SimPosition => ({
-  symbol: 'BTCUSDT',
-  positionAmt: 1,
-  entryPrice: 50_000,
-  markPrice,
-  liquidationPrice: 40_000,
-  leverage: 5,
-});
+const btc = btcLong;
 const tick = (markPrice: number, eventTime = 0): MarkTick => ({
   market: 'usdm',
   symbol: 'BTCUSDT',

@@ -38,7 +38,7 @@ export async function measureBundle(
   return { label, bytes: output.byteLength, gzipBytes: gzipSync(output).byteLength, parts: partsOf(result.metafile) };
 }
 
-function partsOf(metafile: Metafile): { name: string; bytes: number }[] {
+export function partsOf(metafile: Metafile): { name: string; bytes: number }[] {
   const sizes = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {

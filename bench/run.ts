@@ -1,6 +1,7 @@
 import { SOURCE_IDS, type SourceId } from '#core/position.js';
 import { measureBundle } from './bundle.js';
 import { measureCheckWeight } from './check-weight.js';
+import { reportColdImports } from './cold-import.js';
 import { measureCpu } from './cpu.js';
 import { startExchangeHosts, startRemoteExchange } from './exchange.js';
 import { CONCURRENCY, type FanOutResult, measureFanOut, measureSingleCalls } from './fan-out.js';
@@ -239,6 +240,10 @@ targets.push(...(await reportWatch(print)));
 // 6. Scale: 1 to 500 accounts against the exchange's real weight limits, from one address and in shards
 // of what one address holds (bench/scale*.ts).
 targets.push(...(await reportScale(print, LATENCY_MS)));
+
+// 7. Cold import, apart from the rest: whole processes importing each Lambda bundle as the stack builds
+// it, against the official connector's bundle and a bare `node -e 0` (bench/cold-import.ts).
+targets.push(...(await reportColdImports(print)));
 
 print('Targets:');
 for (const t of targets) print(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.figure}`);

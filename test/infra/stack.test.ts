@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -301,6 +301,13 @@ describe('the config at synth', () => {
     expect(report.queued[0]).toMatchObject({ groupId: '123456789' });
     expect(JSON.parse(report.queued[0]!.body)).toMatchObject({ kind: 'alerts', chatId: 123456789 });
   }, 60_000);
+
+  it("leaves telegraf's unused whatwg-url out of the bot bundle, and with it the punycode warning at each cold start", async () => {
+    const bundles = (await readdir(assembly)).filter((f) => f.startsWith('asset.'));
+    const bot = await readFile(await findBundle(assembly, bundles, 'liqwatch-bot'), 'utf8');
+    expect(bot).toContain('node-fetch');
+    expect(bot).not.toContain('punycode');
+  });
 });
 
 async function findBundle(out: string, bundles: string[], marker: string): Promise<string> {
@@ -333,9 +340,8 @@ async function invokeCheckBundle(bundle: string) {
   });
   const sqs = await startFakeSqs({ fifo: true });
   const dynamo = await startLocalDynamo();
-  // Next to node_modules, so the AWS SDK the runtime would provide resolves.
-  await mkdir(join(process.cwd(), '.liqwatch'), { recursive: true });
-  const dir = await mkdtemp(join(process.cwd(), '.liqwatch', 'lambda-'));
+  // Away from node_modules: the bundle carries its AWS SDK (LAMBDA_BUNDLING), as it must to run in Lambda.
+  const dir = await mkdtemp(join(tmpdir(), 'liqwatch-lambda-'));
   try {
     await copyFile(bundle, join(dir, 'index.mjs'));
     const runner = [

@@ -1,9 +1,10 @@
 import type { AccountRead, RiskRead } from '#accounts/read-accounts.js';
 import type { MarkTick } from '#binance/stream-events.js';
-import { type AccountRisk, marginRatioPct } from '#core/account-risk.js';
+import type { AccountRisk } from '#core/account-risk.js';
 import { alertKey } from '#core/alert.js';
+import { riskTier } from '#core/format/risk-lines.js';
 import { isOpen, liqDistancePct, type Position, type SourceId } from '#core/position.js';
-import { rungOf } from '#core/rules/liq-distance.js';
+import { rungOf, tierFor } from '#core/rules/liq-distance.js';
 import { ladderFor, liqThresholds, type RuleSettings } from '#core/rules/settings.js';
 
 /*
@@ -111,8 +112,7 @@ export function standing(read: AccountRead, settings: RuleSettings): string {
     for (const p of o.positions) {
       const distance = isOpen(p) ? liqDistancePct(p) : null;
       if (distance === null) continue;
-      const t = liqThresholds(settings, p.symbol);
-      const tier = distance <= t.criticalPct ? 'critical' : distance <= t.warningPct ? 'warning' : 'clear';
+      const tier = tierFor(distance, liqThresholds(settings, p.symbol), 0, null) ?? 'clear';
       parts.push(
         `${alertKey({ ...p, rule: 'liq-distance' })}=${tier}/${rungOf(distance, ladderFor(settings, p.symbol))}`,
       );
@@ -123,17 +123,6 @@ export function standing(read: AccountRead, settings: RuleSettings): string {
     for (const r of o.risks) parts.push(`${r.source}|${r.kind === 'cross' ? r.asset : 'pm'}=${riskTier(r, settings)}/`);
   }
   return parts.join(';');
-}
-
-/** An account number's tier by its lines alone: `critical`, `warning` or `clear`. */
-function riskTier(r: AccountRisk, s: RuleSettings): 'critical' | 'warning' | 'clear' {
-  if (r.kind === 'portfolio') {
-    if (r.uniMMR === null) return 'clear';
-    return r.uniMMR <= s.uniMmr.critical ? 'critical' : r.uniMMR <= s.uniMmr.warning ? 'warning' : 'clear';
-  }
-  const ratio = marginRatioPct(r);
-  if (ratio === null) return 'clear';
-  return ratio >= s.marginRatio.criticalPct ? 'critical' : ratio >= s.marginRatio.warningPct ? 'warning' : 'clear';
 }
 
 /**

@@ -30,11 +30,6 @@ export class Marks {
   of(p: Pick<Position, 'source' | 'symbol'>): number | undefined {
     return this.#prices.get(`${marketOf(p.source)}|${p.symbol}`);
   }
-
-  /** Forgets the prices of a read: the read's own marks are newer. */
-  clear(): void {
-    this.#prices.clear();
-  }
 }
 
 /**

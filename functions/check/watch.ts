@@ -6,7 +6,7 @@ import type { SourceId } from '#core/position.js';
 import { messageOf } from '#shared/errors.js';
 import type { CycleReport } from './reports.js';
 import { type CheckDeps, runCycle } from './run-check.js';
-import { heldSymbols, type Market, Marks, readWithMarks, standing } from './tick-read.js';
+import { heldSymbols, type Market, Marks, marketOf, readWithMarks, standing } from './tick-read.js';
 
 /** How many of its last cycles a watcher keeps to show (`reports`). */
 const KEPT_REPORTS = 100;
@@ -299,10 +299,6 @@ function holds(read: AccountRead, tick: MarkTick): boolean {
   return read.outcomes.some(
     (o) =>
       o.ok &&
-      o.positions.some(
-        (p) => p.symbol === tick.symbol && p.positionAmt !== 0 && (tick.market === 'coinm') === isCoin(p.source),
-      ),
+      o.positions.some((p) => p.symbol === tick.symbol && p.positionAmt !== 0 && marketOf(p.source) === tick.market),
   );
 }
-
-const isCoin = (source: SourceId) => source === 'coinm' || source === 'pm-cm';
